@@ -1,0 +1,95 @@
+# The two front-door commands are `make run` and `make test`; each does
+# whatever setup is missing (virtualenv, spaCy pipeline, trained model).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 needs Python 3.8-3.10: python3.10 on PATH, else pyenv's 3.10.x.
+PYTHON_310 := $(shell for p in python3.10 $(wildcard $(HOME)/.pyenv/versions/3.10.*/bin/python); do \
+	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { command -v $$p; break; }; done)
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+INSTALLED := $(VENV)/.installed
+
+SPACY_MODEL := var/spacy/en_vertebroplasty
+SPACY_BUILT := $(SPACY_MODEL)/meta.json
+MODEL := models/vertebroplasty.tar.gz
+
+# what the trained model depends on (the knowledge file is read at run time)
+TRAINING_DATA := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
+NLU_CODE := $(wildcard nlu_components/*.py) bot/domain_terms.py bot/language.py \
+	bot/red_flags.py bot/spelling.py bot/spacy_pipeline.py
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install spacy train run shell test unit validate conversations eval e2e \
+	lint format clean
+
+help:
+	@echo "make run    set up what is missing, then start the assistant"
+	@echo "make test   set up what is missing, then run every test"
+	@echo "make shell  chat in the terminal      make eval   NLU quality on held-out data"
+	@echo "make train  train the model           make lint   ruff + black --check"
+
+install: $(INSTALLED) $(SPACY_BUILT)
+
+$(INSTALLED): requirements.txt
+	@if [ -z "$(PYTHON_310)" ]; then \
+		echo "error: Python 3.10 not found (Rasa 3.6 runs on Python 3.8-3.10)." >&2; \
+		echo "Install it, e.g. 'pyenv install 3.10.13', then run make again." >&2; \
+		exit 1; fi
+	$(PYTHON_310) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+spacy: $(SPACY_BUILT)
+
+$(SPACY_BUILT): $(INSTALLED) bot/spacy_pipeline.py bot/domain_terms.py
+	$(PY) -m bot build-spacy --out $(SPACY_MODEL)
+
+train: $(MODEL)
+
+$(MODEL): $(INSTALLED) $(SPACY_BUILT) $(TRAINING_DATA) $(NLU_CODE)
+	$(RASA) train --fixed-model-name vertebroplasty --out models --force
+	touch $@
+
+run: install $(MODEL)
+	$(PY) -m bot run
+
+shell: install $(MODEL)
+	$(PY) -m bot shell
+
+# Fast checks first, then the ones that need the trained model.
+test: lint validate unit $(MODEL) conversations eval e2e
+	@echo "All tests passed."
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/black --check --quiet .
+
+format: $(INSTALLED)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/black --quiet .
+
+validate: $(INSTALLED)
+	$(RASA) data validate --fail-on-warnings
+
+unit: install
+	$(PY) -m pytest -m "not e2e"
+
+conversations: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests --fail-on-prediction-errors \
+		--out results/conversations
+
+eval: $(MODEL)
+	$(PY) -m tools.evaluate_nlu --model $(MODEL)
+
+e2e: $(MODEL)
+	$(PY) -m pytest -m e2e
+
+clean:
+	rm -rf models results var .rasa .pytest_cache .ruff_cache

@@ -1,0 +1,317 @@
+"""Starts and stops the action server and the Rasa server together.
+
+Used by ``make run`` / ``make shell``, the end-to-end tests and the benchmark,
+so every one of them runs the assistant the same way: real processes on
+localhost, logs in files, both stopped cleanly (Ctrl-C included).
+"""
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterator, List
+
+import yaml
+
+from bot.paths import PROJECT_ROOT
+
+HOST = "127.0.0.1"
+START_TIMEOUT = 180.0
+STOP_TIMEOUT = 15.0
+
+
+class LaunchError(RuntimeError):
+    """A server did not start."""
+
+
+@dataclass
+class ServerConfig:
+    """What to start, and where."""
+
+    model: Path = Path("models/vertebroplasty.tar.gz")
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    log_dir: Path = Path("var/log")
+    endpoints: Path = Path("endpoints.yml")
+    credentials: Path = Path("credentials.yml")
+    env: Dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        """Base URL of the Rasa server."""
+        return f"http://{HOST}:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        """Base URL of the action server."""
+        return f"http://{HOST}:{self.actions_port}"
+
+
+def port_in_use(port: int) -> bool:
+    """True if something already listens on ``port`` on localhost."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((HOST, port)) == 0
+
+
+def free_port() -> int:
+    """A port nothing listens on now (for tests and benchmarks)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def _absolute(path: Path) -> Path:
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _endpoints_for(config: ServerConfig) -> Path:
+    """endpoints.yml with the action server URL pointing at our port."""
+    with open(_absolute(config.endpoints), encoding="utf-8") as handle:
+        endpoints = yaml.safe_load(handle) or {}
+    endpoints.setdefault("action_endpoint", {})["url"] = f"{config.actions_url}/webhook"
+    run_dir = _absolute(Path("var/run"))
+    run_dir.mkdir(parents=True, exist_ok=True)
+    path = run_dir / f"endpoints-{config.rasa_port}.yml"
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _get_json(url: str, timeout: float = 5.0) -> Dict:
+    """GET one of our own http://127.0.0.1 URLs and decode the JSON answer."""
+    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise LaunchError(f"{url} exited with {process.returncode}; see {log}")
+        with contextlib.suppress(OSError, urllib.error.URLError, ValueError):
+            _get_json(url, timeout=2)
+            return
+        time.sleep(0.5)
+    raise LaunchError(f"{url} did not answer within {START_TIMEOUT:.0f}s; see {log}")
+
+
+def _require_model(config: ServerConfig) -> None:
+    if not _absolute(config.model).is_file():
+        raise LaunchError(f"no trained model at {config.model}: run `make train`")
+
+
+class Servers:
+    """The action server and the Rasa server, as child processes."""
+
+    def __init__(self, config: ServerConfig) -> None:
+        """Prepares (does not start) the servers."""
+        self.config = config
+        self._processes: List[subprocess.Popen] = []
+
+    def _spawn(self, args: List[str], log_name: str, env: Dict[str, str]) -> Path:
+        log_dir = _absolute(self.config.log_dir)
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log = log_dir / log_name
+        with open(log, "ab") as out:
+            process = subprocess.Popen(
+                [sys.executable, *args],
+                cwd=PROJECT_ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **env},
+                start_new_session=True,  # Ctrl-C reaches us; we stop them
+            )
+        self._processes.append(process)
+        return log
+
+    def start_actions(self) -> None:
+        """Starts the action server and waits until it answers."""
+        config = self.config
+        env = {"SANIC_HOST": HOST, **config.env}
+        log = self._spawn(
+            [
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(config.actions_port),
+            ],
+            "actions.log",
+            env,
+        )
+        _wait_until_up(f"{config.actions_url}/health", self._processes[-1], log)
+
+    def start_rasa(self) -> None:
+        """Starts the Rasa server (REST channel + HTTP API) and waits for it.
+
+        Raises:
+            LaunchError: if there is no trained model, or the server does not
+                come up with the model loaded.
+        """
+        config = self.config
+        _require_model(config)
+        log = self._spawn(
+            [
+                "-m",
+                "rasa",
+                "run",
+                "--enable-api",
+                "--interface",
+                HOST,
+                "--port",
+                str(config.rasa_port),
+                "--model",
+                str(_absolute(config.model)),
+                "--endpoints",
+                str(_endpoints_for(config)),
+                "--credentials",
+                str(_absolute(config.credentials)),
+            ],
+            "rasa.log",
+            config.env,
+        )
+        _wait_until_up(f"{config.rasa_url}/status", self._processes[-1], log)
+        if not _get_json(f"{config.rasa_url}/status").get("model_id"):
+            raise LaunchError(f"the Rasa server loaded no model; see {log}")
+
+    def start(self) -> "Servers":
+        """Starts both servers; stops whatever started if one fails."""
+        _require_model(self.config)
+        try:
+            self.start_actions()
+            self.start_rasa()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """Stops every started server (SIGTERM, then SIGKILL after a timeout)."""
+        for process in reversed(self._processes):
+            if process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
+        for process in reversed(self._processes):
+            try:
+                process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self._processes.clear()
+
+    def alive(self) -> bool:
+        """True while every started server is still running."""
+        return all(p.poll() is None for p in self._processes)
+
+    def pids(self) -> List[int]:
+        """Process ids of the running servers (actions first)."""
+        return [p.pid for p in self._processes]
+
+
+@contextlib.contextmanager
+def running(config: ServerConfig) -> Iterator[Servers]:
+    """Both servers for the duration of a ``with`` block."""
+    servers = Servers(config).start()
+    try:
+        yield servers
+    finally:
+        servers.stop()
+
+
+def _check_ports(*ports: int) -> str | None:
+    busy = [str(p) for p in ports if port_in_use(p)]
+    if busy:
+        return (
+            f"port {', '.join(busy)} already in use: is the assistant already running?"
+        )
+    return None
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C, `kill` and a closed terminal all raise KeyboardInterrupt.
+
+    Set explicitly because a job started in the background begins with SIGINT
+    ignored.
+    """
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.default_int_handler)
+
+
+def run_forever(config: ServerConfig) -> int:
+    """``make run``: start both servers, say how to talk to them, wait for Ctrl-C."""
+    problem = _check_ports(config.actions_port, config.rasa_port)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    _stop_on_signals()
+    print("Starting the action server and the Rasa server (about a minute)...")
+    try:
+        servers = Servers(config).start()  # stops what it started if interrupted
+    except LaunchError as error:
+        print(f"Could not start: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Stopped before start-up finished.")
+        return 0
+    log_dir = _absolute(config.log_dir)
+    print(
+        f"""
+The vertebroplasty assistant is running.
+
+  Chat in a terminal:  make shell   (from a second terminal)
+  REST channel:        curl -s {config.rasa_url}/webhooks/rest/webhook \\
+                         -H 'Content-Type: application/json' \\
+                         -d '{{"sender": "me", "message": "what is it?"}}'
+  Rasa HTTP API:       {config.rasa_url}/status
+  Logs:                {log_dir}/rasa.log, {log_dir}/actions.log
+
+Press Ctrl-C to stop both servers.""",
+        flush=True,
+    )
+    try:
+        while servers.alive():
+            time.sleep(1)
+        print("A server stopped unexpectedly; see the logs.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping...", flush=True)
+        return 0
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # let the cleanup finish
+        servers.stop()
+        print("Both servers stopped.", flush=True)
+
+
+def shell(config: ServerConfig) -> int:
+    """``make shell``: ``rasa shell`` with an action server (reused if running)."""
+    servers = Servers(config)
+    if not port_in_use(config.actions_port):
+        servers.start_actions()
+    args = [
+        sys.executable,
+        "-m",
+        "rasa",
+        "shell",
+        "--model",
+        str(_absolute(config.model)),
+        "--endpoints",
+        str(_endpoints_for(config)),
+        "--port",
+        str(free_port()),
+    ]
+    try:
+        return subprocess.call(args, cwd=PROJECT_ROOT)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        servers.stop()

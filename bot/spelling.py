@@ -1,0 +1,57 @@
+"""Forgiving spelling for domain words ("feaver", "numbess", "bleding").
+
+Only words that are not English (not in spaCy's lemma lookup table) and are
+close to a domain word are corrected, so real words such as "breeding" or
+"forever" are never changed into symptoms.
+"""
+
+import difflib
+import functools
+import gzip
+import json
+from pathlib import Path
+from typing import FrozenSet, List, Sequence
+
+import spacy_lookups_data
+
+from bot import domain_terms
+
+MIN_LENGTH = 5
+CUTOFF = 0.84
+
+
+@functools.lru_cache(maxsize=1)
+def english_words() -> FrozenSet[str]:
+    """Known English word forms: every inflected form and lemma in the table."""
+    table = (
+        Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz"
+    )
+    with gzip.open(table, "rt", encoding="utf-8") as handle:
+        lookup = json.load(handle)
+    return frozenset(w.lower() for w in lookup) | frozenset(
+        v.lower() for v in lookup.values()
+    )
+
+
+class SpellingCorrector:
+    """Maps misspelt words to the closest domain word."""
+
+    def __init__(self, vocabulary: Sequence[str] | None = None) -> None:
+        """Creates a corrector.
+
+        Args:
+            vocabulary: Words to correct towards; defaults to the domain terms.
+        """
+        self._vocabulary = list(vocabulary or domain_terms.vocabulary())
+        self._known = english_words() | frozenset(self._vocabulary)
+
+    def correct_word(self, word: str) -> str:
+        """Returns the corrected form of one lowercase word (or the word itself)."""
+        if len(word) < MIN_LENGTH or not word.isalpha() or word in self._known:
+            return word
+        matches = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=CUTOFF)
+        return matches[0] if matches else word
+
+    def correct_words(self, words: Sequence[str]) -> List[str]:
+        """Corrects every word of a tokenised text, keeping the token count."""
+        return [self.correct_word(word) for word in words]

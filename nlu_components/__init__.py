@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components; the language logic itself lives in ``bot/``."""

@@ -1,0 +1,83 @@
+"""Shared fixtures: the knowledge base, the domain analyser, tracker builders."""
+
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+
+from bot import knowledge, spacy_pipeline
+from bot.language import DomainAnalyser
+from bot.paths import PROJECT_ROOT
+
+
+@pytest.fixture(scope="session")
+def kb() -> knowledge.KnowledgeBase:
+    """The project's knowledge base."""
+    return knowledge.load()
+
+
+@pytest.fixture(scope="session")
+def analyser() -> DomainAnalyser:
+    """The domain analyser on a freshly built spaCy pipeline."""
+    return DomainAnalyser(spacy_pipeline.build())
+
+
+@pytest.fixture(scope="session")
+def domain() -> Dict[str, Any]:
+    """domain.yml as data."""
+    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def clinic_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clinic settings file of the test's own, used by the actions."""
+    path = tmp_path / "clinic.yml"
+    path.write_text(
+        "name: Test Spine Clinic\n"
+        "phone: '020 7946 0000'\n"
+        "email: desk@test-clinic.example\n"
+        "opening_hours: weekdays 8 to 6\n"
+        "emergency_number: '112'\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CLINIC_SETTINGS", str(path))
+    return path
+
+
+def user_event(intent: str, text: str = "", **parse: Any) -> Dict[str, Any]:
+    """A user event as the Rasa server sends it to the action server."""
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {"intent": {"name": intent, "confidence": 0.9}, **parse},
+    }
+
+
+def make_tracker(
+    intent: str,
+    text: str = "",
+    entities: List[Dict[str, Any]] | None = None,
+    slots: Dict[str, Any] | None = None,
+    earlier: List[Dict[str, Any]] | None = None,
+    **parse: Any,
+) -> Tracker:
+    """A tracker whose latest message has ``intent``, ``text`` and ``entities``."""
+    latest = {
+        "intent": {"name": intent, "confidence": 0.9},
+        "text": text,
+        "entities": entities or [],
+        **parse,
+    }
+    events = list(earlier or []) + [user_event(intent, text, **parse)]
+    return Tracker(
+        sender_id="test",
+        slots=slots or {},
+        latest_message=latest,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )

@@ -1,0 +1,179 @@
+"""Each custom action, run with a real Tracker and CollectingDispatcher."""
+
+import pytest
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.contact import ActionContactClinic
+from actions.fallback import ActionClarify
+from actions.faq import ActionAnswerQuestion, ActionTellMore
+from actions.safety import ActionEmergency
+from actions.session import ActionSessionStart
+from tests.conftest import make_tracker, user_event
+
+
+async def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, {})
+    return events, dispatcher.messages
+
+
+async def test_session_start_shows_the_disclaimer_with_the_emergency_number(
+    clinic_file,
+):
+    events, messages = await run(ActionSessionStart(), make_tracker("greet"))
+    assert events == [SessionStarted(), ActionExecuted("action_listen")]
+    assert messages[0]["response"] == "utter_disclaimer"
+    assert messages[0]["emergency_number"] == "112"
+
+
+async def test_answer_question_answers_from_the_knowledge_base(kb):
+    tracker = make_tracker("ask_hospital_stay", "how long will I be in hospital?")
+    events, messages = await run(ActionAnswerQuestion(), tracker)
+    assert events == [SlotSet("last_topic", "hospital_stay")]
+    assert messages[0]["text"].startswith(kb.topics["hospital_stay"].answer)
+    assert "Sources:" in messages[0]["text"]
+    assert {"title": "Tell me more", "payload": "/tell_more"} in messages[0]["buttons"]
+
+
+async def test_answer_question_leads_with_the_named_complication():
+    tracker = make_tracker(
+        "ask_risks",
+        "what is the risk of infection",
+        entities=[{"entity": "complication", "value": "infection"}],
+    )
+    _, messages = await run(ActionAnswerQuestion(), tracker)
+    assert messages[0]["text"].startswith("The risk of infection")
+
+
+async def test_follow_up_uses_the_last_topic():
+    tracker = make_tracker(
+        "ask_duration", "how long does that take?", slots={"last_topic": "recovery"}
+    )
+    events, messages = await run(ActionAnswerQuestion(), tracker)
+    assert events == [SlotSet("last_topic", "recovery")]
+    assert "6-8 hours" in messages[0]["text"]
+
+
+async def test_general_symptom_question_gets_a_safety_net(clinic_file):
+    tracker = make_tracker(
+        "ask_risks",
+        "is numbness a possible complication?",
+        red_flags={"kind": "general", "symptoms": ["numbness"]},
+    )
+    _, messages = await run(ActionAnswerQuestion(), tracker)
+    assert "call 112" in messages[0]["text"]
+
+
+async def test_question_without_symptoms_has_no_safety_net(clinic_file):
+    tracker = make_tracker(
+        "ask_risks", "risks?", red_flags={"kind": "none", "symptoms": []}
+    )
+    _, messages = await run(ActionAnswerQuestion(), tracker)
+    assert "call 112" not in messages[0]["text"]
+
+
+async def test_answer_question_for_an_unknown_intent_says_so():
+    events, messages = await run(ActionAnswerQuestion(), make_tracker("greet", "hi"))
+    assert events == []
+    assert messages[0]["response"] == "utter_default"
+
+
+async def test_answer_question_when_the_knowledge_file_is_gone(
+    monkeypatch, tmp_path, clinic_file
+):
+    monkeypatch.setenv("KNOWLEDGE_FILE", str(tmp_path / "gone.yml"))
+    events, messages = await run(
+        ActionAnswerQuestion(), make_tracker("ask_risks", "risks")
+    )
+    assert events == []
+    assert messages[0]["response"] == "utter_technical_problem"
+    assert messages[0]["clinic_phone"] == "020 7946 0000"
+
+
+async def test_tell_more_gives_the_detail_of_the_last_topic(kb):
+    tracker = make_tracker("tell_more", "tell me more", slots={"last_topic": "cement"})
+    events, messages = await run(ActionTellMore(), tracker)
+    assert events == []
+    assert messages[0]["text"].startswith(kb.topics["cement"].detail)
+
+
+async def test_tell_more_without_a_topic_asks_which(kb):
+    _, messages = await run(ActionTellMore(), make_tracker("tell_more", "more"))
+    assert messages[0]["text"] == kb.ui["no_topic_yet"]
+
+
+async def test_emergency_names_the_configured_number(clinic_file):
+    events, messages = await run(ActionEmergency(), make_tracker("emergency", "help"))
+    assert events == []
+    assert messages == [
+        {**messages[0], "response": "utter_emergency", "emergency_number": "112"}
+    ]
+
+
+async def test_emergency_still_names_a_number_without_settings(monkeypatch, tmp_path):
+    monkeypatch.setenv("CLINIC_SETTINGS", str(tmp_path / "missing.yml"))
+    _, messages = await run(ActionEmergency(), make_tracker("emergency", "help"))
+    assert "999" in messages[0]["emergency_number"]
+
+
+async def test_contact_clinic_gives_the_clinics_own_details(clinic_file):
+    _, messages = await run(
+        ActionContactClinic(), make_tracker("request_human", "a person")
+    )
+    message = messages[0]
+    assert message["response"] == "utter_contact_clinic"
+    assert message["clinic_name"] == "Test Spine Clinic"
+    assert message["clinic_phone"] == "020 7946 0000"
+    assert message["clinic_email"] == "desk@test-clinic.example"
+
+
+async def test_clarify_offers_the_likeliest_topics_and_something_else(kb):
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "ask_recovery", "confidence": 0.3},
+        {"name": "greet", "confidence": 0.2},
+        {"name": "ask_hospital_stay", "confidence": 0.2},
+    ]
+    tracker = make_tracker("nlu_fallback", "after wards?", intent_ranking=ranking)
+    _, messages = await run(ActionClarify(), tracker)
+    assert messages[0]["response"] == "utter_clarify"
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "/ask_recovery",
+        "/ask_hospital_stay",
+        "/deny",
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t"])
+async def test_an_empty_message_is_asked_for_again(text):
+    _, messages = await run(ActionClarify(), make_tracker("nlu_fallback", text))
+    assert messages[0]["response"] == "utter_empty_message"
+
+
+async def test_a_second_failure_in_a_row_offers_the_clinic():
+    earlier = [user_event("nlu_fallback", "blah")]
+    tracker = make_tracker("nlu_fallback", "blah blah", earlier=earlier)
+    _, messages = await run(ActionClarify(), tracker)
+    assert messages[0]["response"] == "utter_clarify_failed"
+
+
+async def test_clarify_without_any_topic_guess_offers_the_clinic():
+    tracker = make_tracker("nlu_fallback", "zzz", intent_ranking=[{"name": "greet"}])
+    _, messages = await run(ActionClarify(), tracker)
+    assert messages[0]["response"] == "utter_clarify_failed"
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        ActionSessionStart,
+        ActionAnswerQuestion,
+        ActionTellMore,
+        ActionEmergency,
+        ActionClarify,
+        ActionContactClinic,
+    ],
+)
+def test_every_action_is_declared_in_the_domain(domain, action):
+    assert action().name() in domain["actions"]

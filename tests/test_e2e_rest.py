@@ -1,0 +1,134 @@
+"""End to end: both real servers, real HTTP, the REST channel, then both stopped.
+
+Needs the trained model (``make train``); ``make test`` runs it after training.
+"""
+
+import json
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from bot.launcher import ServerConfig, free_port, port_in_use, running
+from bot.paths import PROJECT_ROOT
+
+pytestmark = pytest.mark.e2e
+
+MODEL = PROJECT_ROOT / "models" / "vertebroplasty.tar.gz"
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} is missing: run `make train` first")
+    log_dir = tmp_path_factory.mktemp("logs")
+    config = ServerConfig(
+        model=MODEL, rasa_port=free_port(), actions_port=free_port(), log_dir=log_dir
+    )
+    with running(config) as started:
+        yield started
+    # both stopped: nothing listens on their ports any more
+    assert not port_in_use(config.rasa_port)
+    assert not port_in_use(config.actions_port)
+
+
+class Conversation:
+    def __init__(self, url):
+        self.url = f"{url}/webhooks/rest/webhook"
+        self.sender = uuid.uuid4().hex
+
+    def say(self, message):
+        body = json.dumps({"sender": self.sender, "message": message}).encode()
+        request = urllib.request.Request(
+            self.url, data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    def texts(self, message):
+        return [r.get("text", "") for r in self.say(message)]
+
+
+@pytest.fixture
+def chat(servers):
+    return Conversation(servers.config.rasa_url)
+
+
+def test_first_message_gets_the_disclaimer_then_the_answer(chat):
+    replies = chat.say("hello")
+    assert "not personal medical advice" in replies[0]["text"]
+    assert "999" in replies[0]["text"]
+    assert "What would you like to know?" in replies[1]["text"]
+    assert replies[1]["buttons"]
+
+
+def test_a_question_gets_a_sourced_answer_with_follow_ups(chat, kb):
+    replies = chat.say("how long does the procedure take?")
+    answer = replies[-1]
+    assert answer["text"].startswith(kb.topics["duration"].answer)
+    assert "Sources: hospital information page; overview" in answer["text"]
+    assert {"title": "Tell me more", "payload": "/tell_more"} in answer["buttons"]
+
+
+def test_a_named_complication_leads_the_answer(chat):
+    assert chat.texts("what is the risk of infection?")[-1].startswith(
+        "The risk of infection"
+    )
+
+
+def test_tell_me_more_and_context_follow_up(chat, kb):
+    chat.say("what is the recovery like after vertebroplasty?")
+    assert chat.texts("tell me more")[-1].startswith(kb.topics["recovery"].detail)
+    assert "6-8 hours" in chat.texts("how long does that take?")[-1]
+
+
+def test_a_button_payload_is_answered(chat, kb):
+    assert chat.texts("/ask_cement")[-1].startswith(kb.topics["cement"].answer)
+
+
+def test_an_emergency_interrupts_and_names_the_emergency_number(chat):
+    chat.say("what are the risks?")
+    replies = chat.texts("my legs have gone numb since the procedure yesterday")
+    assert len(replies) == 1
+    assert "emergency" in replies[0]
+    assert "999" in replies[0]
+
+
+def test_out_of_scope_is_refused_honestly(chat):
+    chat.say("hi")
+    replies = chat.say("how much does it cost in pounds?")
+    assert "don't cover that" in replies[-1]["text"]
+    assert "/book_consultation" in [b["payload"] for b in replies[-1]["buttons"]]
+
+
+@pytest.mark.parametrize("message", ["", "   ", "\n\t"])
+def test_an_empty_message_is_asked_for_again(chat, message):
+    chat.say("hello")
+    assert chat.texts(message) == [
+        "I didn't receive a question. Please type what you would like to know, "
+        "or choose a topic."
+    ]
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["x" * 20000, "<img src=x onerror=alert(1)>", "'; DROP TABLE x; --"],
+)
+def test_bad_input_gets_an_answer_and_the_server_stays_up(chat, message):
+    chat.say("hello")
+    replies = chat.say(message)
+    assert replies
+    assert all(r.get("text") for r in replies)
+    assert chat.texts("what is vertebroplasty?")[-1]
+
+
+def test_personal_details_never_reach_the_logs(servers):
+    chat = Conversation(servers.config.rasa_url)
+    chat.say("my name is Zebedee Quartermain, call me on 07700 900123")
+    log_dir = Path(servers.config.log_dir)
+    if not log_dir.is_absolute():
+        log_dir = PROJECT_ROOT / log_dir
+    logs = " ".join(p.read_text(errors="ignore") for p in log_dir.glob("*.log"))
+    assert "Quartermain" not in logs
+    assert "900123" not in logs

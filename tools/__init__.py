@@ -1,0 +1,1 @@
+"""Developer tools: evaluation and benchmarks (these import Rasa)."""
