@@ -1,6 +1,5 @@
 """Low-confidence messages: "did you mean ...?", then an offer of a person."""
 
-import logging
 from typing import List
 
 from rasa_sdk import Action, Tracker
@@ -8,9 +7,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import answers, knowledge
-
-logger = logging.getLogger(__name__)
+from bot import answers
+from bot.action_support import knowledge_or_apology
 
 FALLBACK_INTENT = "nlu_fallback"
 SOMETHING_ELSE_PAYLOAD = "/deny"
@@ -44,11 +42,8 @@ class ActionClarify(Action):
         if _previous_user_intent(tracker) == FALLBACK_INTENT:
             dispatcher.utter_message(response="utter_clarify_failed")
             return []
-        try:
-            kb = knowledge.load()
-        except knowledge.KnowledgeError:
-            logger.exception("knowledge base unavailable")
-            dispatcher.utter_message(response="utter_clarify_failed")
+        kb = knowledge_or_apology(dispatcher)
+        if kb is None:
             return []
         ranking = (tracker.latest_message or {}).get("intent_ranking") or []
         names = answers.suggestions(kb, ranking)

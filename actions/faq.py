@@ -1,6 +1,5 @@
 """Answers from the knowledge base: the short answer, and "tell me more"."""
 
-import logging
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -9,9 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot import answers, knowledge
+from bot.action_support import knowledge_or_apology
 from bot.settings import load_clinic
-
-logger = logging.getLogger(__name__)
 
 LAST_TOPIC = "last_topic"
 # what the red-flag detector says about symptoms named in a question
@@ -23,13 +21,6 @@ def _safety_net(kb: knowledge.KnowledgeBase, message: Dict[str, Any]) -> str | N
     if flags.get("symptoms") and flags.get("kind") in SAFETY_NET_KINDS:
         return kb.ui["safety_net"].format(**load_clinic().template_values())
     return None
-
-
-def _technical_problem(dispatcher: CollectingDispatcher) -> List[EventType]:
-    dispatcher.utter_message(
-        response="utter_technical_problem", **load_clinic().template_values()
-    )
-    return []
 
 
 class ActionAnswerQuestion(Action):
@@ -51,11 +42,9 @@ class ActionAnswerQuestion(Action):
             The answered topic in ``last_topic``, for follow-ups and "tell me
             more".
         """
-        try:
-            kb = knowledge.load()
-        except knowledge.KnowledgeError:
-            logger.exception("knowledge base unavailable")
-            return _technical_problem(dispatcher)
+        kb = knowledge_or_apology(dispatcher)
+        if kb is None:
+            return []
         message = tracker.latest_message or {}
         question = answers.Question(
             intent=(message.get("intent") or {}).get("name") or "",
@@ -86,11 +75,9 @@ class ActionTellMore(Action):
         domain: DomainDict,
     ) -> List[EventType]:
         """Utters the detail of ``last_topic`` (or asks which topic)."""
-        try:
-            kb = knowledge.load()
-        except knowledge.KnowledgeError:
-            logger.exception("knowledge base unavailable")
-            return _technical_problem(dispatcher)
+        kb = knowledge_or_apology(dispatcher)
+        if kb is None:
+            return []
         reply = answers.detail(kb, tracker.get_slot(LAST_TOPIC))
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
         return []

@@ -1,13 +1,13 @@
 """Session start: every new conversation opens with the disclaimer."""
 
-from typing import Any, Dict, List
+from typing import List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.settings import load_clinic
+from bot.action_support import utter_with_clinic
 
 
 class ActionSessionStart(Action):
@@ -28,6 +28,5 @@ class ActionSessionStart(Action):
         Returns:
             ``SessionStarted`` and ``action_listen``, as Rasa requires.
         """
-        values: Dict[str, Any] = load_clinic().template_values()
-        dispatcher.utter_message(response="utter_disclaimer", **values)
+        utter_with_clinic(dispatcher, "utter_disclaimer")
         return [SessionStarted(), ActionExecuted("action_listen")]

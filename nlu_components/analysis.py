@@ -1,8 +1,11 @@
-"""Shares one domain analysis of a message between the custom components."""
+"""What the custom components share: one domain analysis per message, a base."""
 
-from typing import Dict
+from typing import Any, Dict, List, Type
 
-from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc
@@ -25,3 +28,27 @@ def analysed(message: Message, model: SpacyModel) -> Doc:
         doc = analyser.parse(message.get(TEXT) or "")
         message.set(DOC_KEY, doc)
     return doc
+
+
+class SpacyModelComponent(GraphComponent):
+    """Base of the untrained components that read the project's spaCy model."""
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Keeps the component's configuration."""
+        self._config = {**self.get_default_config(), **config}
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        """Needs the spaCy model."""
+        return [SpacyNLP]
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        """Creates the component (see parent class)."""
+        return cls(config)

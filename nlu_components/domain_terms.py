@@ -1,18 +1,15 @@
 """Entity extractor for the domain terms tagged by the project's spaCy ruler."""
 
-from typing import Any, Dict, List, Type
+from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.language import DomainAnalyser
-from nlu_components.analysis import analysed
+from nlu_components.analysis import SpacyModelComponent, analysed
 
 
 @DefaultV1Recipe.register(
@@ -20,40 +17,21 @@ from nlu_components.analysis import analysed
     is_trainable=False,
     model_from="SpacyNLP",
 )
-class DomainTermExtractor(GraphComponent, EntityExtractorMixin):
+class DomainTermExtractor(SpacyModelComponent, EntityExtractorMixin):
     """Adds complications, spine regions, anaesthesia types and symptoms.
 
     Values are canonical (``"infections"`` -> ``infection``, ``"L1"`` ->
     ``lumbar``) so actions and the knowledge base can use them directly.
     """
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        """Needs the spaCy model."""
-        return [SpacyNLP]
-
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         """``entity_types``: which labels to output (all when None)."""
         return {"entity_types": None}
 
-    def __init__(self, config: Dict[str, Any]) -> None:
-        """Creates the extractor."""
-        self._types = config.get("entity_types")
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        """Creates the component (see parent class)."""
-        return cls(config)
-
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         """Adds the domain terms of each message to its entities."""
+        types = self._config["entity_types"]
         for message in messages:
             terms = DomainAnalyser.terms(analysed(message, model))
             found = [
@@ -65,7 +43,7 @@ class DomainTermExtractor(GraphComponent, EntityExtractorMixin):
                     "confidence": 1.0,
                 }
                 for t in terms
-                if self._types is None or t.entity in self._types
+                if types is None or t.entity in types
             ]
             message.set(
                 ENTITIES,

@@ -9,10 +9,7 @@ the classifier was, and a general question wrongly classified as an emergency
 import logging
 from typing import Any, Dict, List, Type
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
@@ -20,7 +17,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import red_flags
-from nlu_components.analysis import analysed
+from nlu_components.analysis import SpacyModelComponent, analysed
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +30,7 @@ OUTPUT_KEY = "red_flags"
     is_trainable=False,
     model_from="SpacyNLP",
 )
-class RedFlagOverride(GraphComponent, IntentClassifier):
+class RedFlagOverride(SpacyModelComponent, IntentClassifier):
     """Rule-based safety net on top of the statistical intent classifier."""
 
     @classmethod
@@ -46,23 +43,9 @@ class RedFlagOverride(GraphComponent, IntentClassifier):
         """``intent``: the intent a reported red flag becomes."""
         return {"intent": EMERGENCY}
 
-    def __init__(self, config: Dict[str, Any]) -> None:
-        """Creates the component."""
-        self._intent = config.get("intent", EMERGENCY)
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        """Creates the component (see parent class)."""
-        return cls(config)
-
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         """Promotes reported red flags to the emergency intent."""
+        target = self._config["intent"]
         for message in messages:
             verdict = red_flags.assess(analysed(message, model))
             message.set(
@@ -71,20 +54,18 @@ class RedFlagOverride(GraphComponent, IntentClassifier):
                 add_to_output=True,
             )
             current = (message.get(INTENT) or {}).get("name")
-            if verdict.is_emergency and current != self._intent:
+            if verdict.is_emergency and current != target:
                 logger.info("red-flag report overrides intent %s", current)
-                self._set_intent(message, {"name": self._intent, "confidence": 1.0})
-            elif verdict.kind is red_flags.Kind.GENERAL and current == self._intent:
+                self._set_intent(message, {"name": target, "confidence": 1.0})
+            elif verdict.kind is red_flags.Kind.GENERAL and current == target:
                 logger.info("general symptom question: not an emergency")
-                self._set_intent(message, self._next_best(message))
+                self._set_intent(message, self._next_best(message, target))
         return messages
 
-    def _next_best(self, message: Message) -> Dict[str, Any]:
+    @staticmethod
+    def _next_best(message: Message, target: str) -> Dict[str, Any]:
         for entry in message.get(INTENT_RANKING_KEY) or []:
-            if entry.get("name") not in (
-                self._intent,
-                DEFAULT_NLU_FALLBACK_INTENT_NAME,
-            ):
+            if entry.get("name") not in (target, DEFAULT_NLU_FALLBACK_INTENT_NAME):
                 return dict(entry)
         return {"name": DEFAULT_NLU_FALLBACK_INTENT_NAME, "confidence": 1.0}
 
