@@ -294,24 +294,40 @@ Press Ctrl-C to stop both servers.""",
 
 def shell(config: ServerConfig) -> int:
     """``make shell``: ``rasa shell`` with an action server (reused if running)."""
+    _stop_on_signals()
     servers = Servers(config)
-    if not port_in_use(config.actions_port):
-        servers.start_actions()
-    args = [
-        sys.executable,
-        "-m",
-        "rasa",
-        "shell",
-        "--model",
-        str(_absolute(config.model)),
-        "--endpoints",
-        str(_endpoints_for(config)),
-        "--port",
-        str(free_port()),
-    ]
+    chat: subprocess.Popen | None = None
     try:
-        return subprocess.call(args, cwd=PROJECT_ROOT)
+        _require_model(config)
+        if not port_in_use(config.actions_port):
+            servers.start_actions()
+        chat = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "shell",
+                "--model",
+                str(_absolute(config.model)),
+                "--endpoints",
+                str(_endpoints_for(config)),
+                "--port",
+                str(free_port()),
+            ],
+            cwd=PROJECT_ROOT,
+        )
+        return chat.wait()
+    except LaunchError as error:
+        print(f"Could not start: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 0
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # let the cleanup finish
+        if chat is not None and chat.poll() is None:
+            chat.terminate()
+            try:
+                chat.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                chat.kill()
         servers.stop()

@@ -32,8 +32,13 @@ def test_a_missing_model_is_refused_before_anything_starts(tmp_path):
         actions_port=free_port(),
         log_dir=tmp_path,
     )
-    with pytest.raises(launcher.LaunchError, match="make train"):
-        launcher.Servers(config).start()
+    servers = launcher.Servers(config)
+    try:
+        with pytest.raises(launcher.LaunchError, match="make train"):
+            servers.start()
+        assert servers.pids() == []
+    finally:
+        servers.stop()  # whatever happened, never leave a server behind
     assert not port_in_use(config.actions_port)
 
 
