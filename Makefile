@@ -18,7 +18,7 @@ SPACY_BUILT := $(SPACY_MODEL)/meta.json
 MODEL := models/vertebroplasty.tar.gz
 
 # what the trained model depends on (the knowledge file is read at run time)
-TRAINING_DATA := config.yml domain.yml $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
+TRAINING_DATA := config.yml $(wildcard domain/*.yml) $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 NLU_CODE := $(wildcard nlu_components/*.py) bot/domain_terms.py bot/language.py \
 	bot/red_flags.py bot/spelling.py bot/spacy_pipeline.py
 
@@ -54,7 +54,7 @@ $(SPACY_BUILT): $(INSTALLED) bot/spacy_pipeline.py bot/domain_terms.py
 train: $(MODEL)
 
 $(MODEL): $(INSTALLED) $(SPACY_BUILT) $(TRAINING_DATA) $(NLU_CODE)
-	$(RASA) train --fixed-model-name vertebroplasty --out models --force
+	$(RASA) train --domain domain --fixed-model-name vertebroplasty --out models --force
 	touch $@
 
 run: install $(MODEL)
@@ -76,7 +76,7 @@ format: $(INSTALLED)
 	$(VENV)/bin/black --quiet .
 
 validate: $(INSTALLED)
-	$(RASA) data validate --fail-on-warnings
+	$(RASA) data validate --domain domain --fail-on-warnings
 
 unit: install
 	$(PY) -m pytest -m "not e2e"

@@ -1,26 +1,16 @@
 """Answers from the knowledge base: the short answer, and "tell me more"."""
 
-from typing import Any, Dict, List
+from typing import List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import answers, knowledge
-from bot.action_support import knowledge_or_apology
-from bot.settings import load_clinic
+from bot import answers
+from bot.action_support import answer_question, knowledge_or_apology
 
 LAST_TOPIC = "last_topic"
-# what the red-flag detector says about symptoms named in a question
-SAFETY_NET_KINDS = ("general", "unclear")
-
-
-def _safety_net(kb: knowledge.KnowledgeBase, message: Dict[str, Any]) -> str | None:
-    flags = message.get("red_flags") or {}
-    if flags.get("symptoms") and flags.get("kind") in SAFETY_NET_KINDS:
-        return kb.ui["safety_net"].format(**load_clinic().template_values())
-    return None
 
 
 class ActionAnswerQuestion(Action):
@@ -45,20 +35,11 @@ class ActionAnswerQuestion(Action):
         kb = knowledge_or_apology(dispatcher)
         if kb is None:
             return []
-        message = tracker.latest_message or {}
-        question = answers.Question(
-            intent=(message.get("intent") or {}).get("name") or "",
-            text=message.get("text") or "",
-            terms=[e.get("value") for e in message.get("entities") or []],
-            last_topic=tracker.get_slot(LAST_TOPIC),
-        )
-        resolved = answers.resolve(kb, question)
-        if resolved is None:
+        topic = answer_question(kb, dispatcher, tracker)
+        if topic is None:
             dispatcher.utter_message(response="utter_default")
             return []
-        reply = answers.answer(kb, resolved, extra=_safety_net(kb, message))
-        dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
-        return [SlotSet(LAST_TOPIC, resolved.topic.name)]
+        return [SlotSet(LAST_TOPIC, topic)]
 
 
 class ActionTellMore(Action):

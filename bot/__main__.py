@@ -51,13 +51,25 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--actions-port", type=int, default=5055)
         if name == "run":
             cmd.add_argument("--port", type=int, default=5005)
+    from bot import staff_cli
+
+    staff_cli.add_commands(commands)
     return parser
+
+
+def _staff(args: argparse.Namespace) -> int:
+    from bot import staff_cli
+
+    return staff_cli.run(args)
 
 
 HANDLERS: Dict[str, Callable[[argparse.Namespace], int]] = {
     "build-spacy": _build_spacy,
     "run": _run,
     "shell": _shell,
+    "requests": _staff,
+    "handoff": _staff,
+    "db": _staff,
 }
 
 

@@ -8,14 +8,35 @@ import logging
 from typing import Any, ClassVar, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import knowledge
+from bot import answers, knowledge
 from bot.settings import load_clinic
 
 logger = logging.getLogger(__name__)
+
+# what the request form collects (domain/handoff.yml); cleared when a request
+# is sent, declined, stopped or interrupted by an emergency
+REQUEST_SLOTS = (
+    "full_name",
+    "contact",
+    "contact_type",
+    "preferred_time",
+    "preferred_date",
+    "reason",
+    "consent",
+    "details_confirmed",
+    "field_to_change",
+    "failed_attempts",
+    "requested_slot",
+)
+
+
+def cleared_request() -> List[EventType]:
+    """Events that forget everything a request form collected."""
+    return [SlotSet(slot, None) for slot in REQUEST_SLOTS]
 
 
 def utter_with_clinic(
@@ -41,6 +62,45 @@ def knowledge_or_apology(
         logger.exception("knowledge base unavailable")
         utter_with_clinic(dispatcher, "utter_technical_problem")
         return None
+
+
+# what the red-flag detector says about symptoms named in a question that
+# earns a safety net ("if this is happening now, call ...")
+SAFETY_NET_KINDS = ("general", "unclear")
+
+
+def _safety_net(kb: knowledge.KnowledgeBase, message: dict[str, Any]) -> str | None:
+    flags = message.get("red_flags") or {}
+    if flags.get("symptoms") and flags.get("kind") in SAFETY_NET_KINDS:
+        return kb.ui["safety_net"].format(**load_clinic().template_values())
+    return None
+
+
+def answer_question(
+    kb: knowledge.KnowledgeBase, dispatcher: CollectingDispatcher, tracker: Tracker
+) -> str | None:
+    """Answers the latest message from the knowledge base.
+
+    Used by the FAQ action and by the request form (a question asked where an
+    answer was expected is answered, not stored).
+
+    Returns:
+        The topic answered, or None (nothing uttered) if the message is not a
+        knowledge question.
+    """
+    message = tracker.latest_message or {}
+    question = answers.Question(
+        intent=(message.get("intent") or {}).get("name") or "",
+        text=message.get("text") or "",
+        terms=[e.get("value") for e in message.get("entities") or []],
+        last_topic=tracker.get_slot("last_topic"),
+    )
+    resolved = answers.resolve(kb, question)
+    if resolved is None:
+        return None
+    reply = answers.answer(kb, resolved, extra=_safety_net(kb, message))
+    dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+    return resolved.topic.name
 
 
 class ClinicResponseAction(Action, abc.ABC):

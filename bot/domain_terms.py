@@ -77,6 +77,37 @@ PHRASES: Dict[str, Dict[str, List[str]]] = {
     },
 }
 
+# entity type -> canonical value -> phrases matched as written, not as lemmas
+# (the lookup lemmatizer would read "number" as "numb")
+PHRASES_AS_WRITTEN: Dict[str, Dict[str, List[str]]] = {
+    "detail_field": {
+        "full_name": ["name", "my name", "the name", "surname", "first name"],
+        "contact": [
+            "phone",
+            "phone number",
+            "number",
+            "mobile",
+            "telephone",
+            "email",
+            "e-mail",
+            "email address",
+            "contact",
+            "contact details",
+        ],
+        "preferred_time": [
+            "time",
+            "times",
+            "day",
+            "days",
+            "date",
+            "availability",
+            "preferred time",
+            "appointment time",
+        ],
+        "reason": ["reason", "the reason", "what i want to discuss"],
+    },
+}
+
 Pattern = List[Dict[str, Union[str, Dict[str, List[str]]]]]
 
 # Words that introduce a person's own body or situation in a report.
@@ -277,7 +308,7 @@ def vocabulary() -> List[str]:
         Sorted lowercase words of at least four letters.
     """
     words = set(EXTRA_VOCABULARY) | set(PEOPLE)
-    for values in PHRASES.values():
+    for values in (*PHRASES.values(), *PHRASES_AS_WRITTEN.values()):
         for phrases in values.values():
             for phrase in phrases:
                 words.update(phrase.split())

@@ -103,6 +103,22 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
     raise LaunchError(f"{url} did not answer within {START_TIMEOUT:.0f}s; see {log}")
 
 
+def _migrate_database(config: ServerConfig) -> None:
+    """Creates or migrates the request database before anything uses it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "migrate"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **config.env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise LaunchError(
+            f"the request database could not be prepared: {result.stderr}"
+        )
+
+
 def _require_model(config: ServerConfig) -> None:
     if not _absolute(config.model).is_file():
         raise LaunchError(f"no trained model at {config.model}: run `make train`")
@@ -183,12 +199,22 @@ class Servers:
         if not _get_json(f"{config.rasa_url}/status").get("model_id"):
             raise LaunchError(f"the Rasa server loaded no model; see {log}")
 
+    def start_handoff_worker(self) -> None:
+        """Starts the webhook delivery worker (only when a webhook is set)."""
+        env = {**os.environ, **self.config.env}
+        if env.get("HANDOFF_WEBHOOK_URL"):
+            self._spawn(
+                ["-m", "bot", "handoff", "worker"], "handoff.log", self.config.env
+            )
+
     def start(self) -> "Servers":
-        """Starts both servers; stops whatever started if one fails."""
+        """Starts the servers (and the delivery worker); stops all if one fails."""
         _require_model(self.config)
         try:
+            _migrate_database(self.config)
             self.start_actions()
             self.start_rasa()
+            self.start_handoff_worker()
         except BaseException:
             self.stop()
             raise
@@ -273,6 +299,7 @@ The vertebroplasty assistant is running.
                          -H 'Content-Type: application/json' \\
                          -d '{{"sender": "me", "message": "what is it?"}}'
   Rasa HTTP API:       {config.rasa_url}/status
+  Staff: requests      .venv/bin/python -m bot requests list
   Logs:                {log_dir}/rasa.log, {log_dir}/actions.log
 
 Press Ctrl-C to stop both servers.""",

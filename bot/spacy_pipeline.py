@@ -46,6 +46,17 @@ def entity_patterns(nlp: Language) -> List[Dict[str, Any]]:
                         "pattern": _phrase_pattern(nlp, phrase),
                     }
                 )
+    for label, values in domain_terms.PHRASES_AS_WRITTEN.items():
+        for canonical, phrases in values.items():
+            for phrase in phrases:
+                words = nlp.tokenizer(phrase.lower())
+                patterns.append(
+                    {
+                        "label": label,
+                        "id": canonical,
+                        "pattern": [{"LOWER": token.lower_} for token in words],
+                    }
+                )
     for canonical, token_patterns in domain_terms.SYMPTOM_PATTERNS.items():
         for pattern in token_patterns:
             patterns.append({"label": "symptom", "id": canonical, "pattern": pattern})

@@ -4,7 +4,6 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
-import yaml
 from rasa_sdk import Tracker
 
 from bot import knowledge, spacy_pipeline
@@ -26,8 +25,10 @@ def analyser() -> DomainAnalyser:
 
 @pytest.fixture(scope="session")
 def domain() -> Dict[str, Any]:
-    """domain.yml as data."""
-    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    """The domain (every file in domain/, merged by Rasa) as data."""
+    from rasa.shared.core.domain import Domain
+
+    return Domain.load(str(PROJECT_ROOT / "domain")).as_dict()
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Each custom action, run with a real Tracker and CollectingDispatcher."""
 
 import pytest
-from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.contact import ActionContactClinic
@@ -105,10 +105,22 @@ async def test_tell_more_without_a_topic_asks_which(kb):
 
 async def test_emergency_names_the_configured_number(clinic_file):
     events, messages = await run(ActionEmergency(), make_tracker("emergency", "help"))
-    assert events == []
     assert messages == [
         {**messages[0], "response": "utter_emergency", "emergency_number": "112"}
     ]
+    assert ActiveLoop(None) in events
+
+
+async def test_emergency_ends_a_form_and_forgets_its_answers(clinic_file):
+    tracker = make_tracker(
+        "emergency",
+        "my legs are numb",
+        slots={"full_name": "Ann Lee", "requested_slot": "contact"},
+    )
+    events, _ = await run(ActionEmergency(), tracker)
+    assert ActiveLoop(None) in events
+    assert SlotSet("full_name", None) in events
+    assert SlotSet("requested_slot", None) in events
 
 
 async def test_emergency_still_names_a_number_without_settings(monkeypatch, tmp_path):

@@ -4,8 +4,14 @@ Needs the trained model (``make train``); ``make test`` runs it after training.
 """
 
 import json
+import os
+import subprocess
+import sys
+import threading
+import time
 import urllib.request
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,13 +24,47 @@ pytestmark = pytest.mark.e2e
 MODEL = PROJECT_ROOT / "models" / "vertebroplasty.tar.gz"
 
 
+RECEIVED = []  # what the clinic's webhook received, in order
+
+
+class Webhook(BaseHTTPRequestHandler):
+    """The clinic's webhook: records what it receives."""
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        RECEIVED.append(json.loads(body))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory):
+def webhook():
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Webhook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/requests"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    return tmp_path_factory.mktemp("db") / "requests.db"
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory, webhook, database):
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` first")
     log_dir = tmp_path_factory.mktemp("logs")
     config = ServerConfig(
-        model=MODEL, rasa_port=free_port(), actions_port=free_port(), log_dir=log_dir
+        model=MODEL,
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        log_dir=log_dir,
+        env={"BOT_DB": str(database), "HANDOFF_WEBHOOK_URL": webhook},
     )
     with running(config) as started:
         yield started
@@ -132,3 +172,73 @@ def test_personal_details_never_reach_the_logs(servers):
     logs = " ".join(p.read_text(errors="ignore") for p in log_dir.glob("*.log"))
     assert "Quartermain" not in logs
     assert "900123" not in logs
+
+
+def test_a_full_booking_is_stored_listed_and_delivered_once(servers, database):
+    chat = Conversation(servers.config.rasa_url)
+    steps = [
+        ("I would like to book a consultation please", "full name"),
+        ("my name is Zara Okafor", "phone number or email"),
+        ("12", "7 to 15 digits"),
+        ("07700 900461", "days or times"),
+        ("is it painful?", "local anaesthetic"),
+        ("next Tuesday morning", "what would you like to discuss"),
+        ("my GP suggested it after my MRI", "Do you agree"),
+        ("yes", "Please check your details"),
+        ("change the phone number", "phone number or email"),
+        ("zara.okafor@example.org", "Contact: zara.okafor@example.org"),
+        ("yes, send it", "Your reference is"),
+    ]
+    for message, expected in steps:
+        texts = " ".join(chat.texts(message))
+        assert expected in texts, (message, texts)
+    reference = texts.split("Your reference is ")[1][:8]
+
+    listed = subprocess.run(
+        [sys.executable, "-m", "bot", "requests", "list", "--json"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "BOT_DB": str(database)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (row,) = [r for r in json.loads(listed.stdout) if r["reference"] == reference]
+    assert row["full_name"] == "Zara Okafor"
+    assert row["contact"] == "zara.okafor@example.org"
+    assert row["contact_type"] == "email"
+    assert row["preferred_time"] == "next Tuesday morning"
+    assert row["reason"] == "my GP suggested it after my MRI"
+    assert row["status"] == "pending"
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not _delivered(reference):
+        time.sleep(0.5)
+    time.sleep(6)  # one more worker round: it must not send it again
+    assert len(_delivered(reference)) == 1
+
+
+def _delivered(reference):
+    return [b for b in RECEIVED if b.get("reference") == reference]
+
+
+def test_status_and_cancel_in_the_same_conversation_only(servers):
+    mine = Conversation(servers.config.rasa_url)
+    for message in [
+        "book a consultation",
+        "Ann Lee",
+        "07700 900462",
+        "any morning",
+        "skip",
+        "yes",
+        "yes",
+    ]:
+        texts = " ".join(mine.texts(message))
+    reference = texts.split("Your reference is ")[1][:8]
+    assert "waiting for the clinic" in " ".join(mine.texts(f"status of {reference}?"))
+    other = Conversation(servers.config.rasa_url)
+    assert "can't find a request" in " ".join(
+        other.texts(f"cancel my booking {reference}")
+    )
+    assert "has been cancelled" in " ".join(
+        mine.texts(f"cancel my booking {reference}")
+    )

@@ -1,0 +1,349 @@
+"""Consultation and callback requests: the form, its checks, and sending it."""
+
+import abc
+import hashlib
+import logging
+from datetime import date
+from typing import Any, ClassVar, Dict, List
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
+from rasa_sdk.types import DomainDict
+
+from bot import validation
+from bot.action_support import (
+    answer_question,
+    cleared_request,
+    knowledge_or_apology,
+    utter_with_clinic,
+)
+from bot.handoff import deliver_soon
+from bot.store import NewRequest, RequestStore, StoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+FIELDS = ("full_name", "contact", "preferred_time", "reason")
+SKIPPED = "skipped"
+UNKNOWN_FIELD = "unknown"
+MAX_FAILURES = 3
+
+PROBLEM_RESPONSES = {
+    validation.Problem.EMPTY: "utter_answer_empty",
+    validation.Problem.TOO_LONG: "utter_answer_too_long",
+    validation.Problem.NOT_A_NAME: "utter_invalid_full_name",
+    validation.Problem.NO_CONTACT: "utter_invalid_contact",
+    validation.Problem.PHONE_LENGTH: "utter_invalid_phone_length",
+    validation.Problem.BAD_EMAIL: "utter_invalid_email",
+}
+
+
+class ActionStartRequest(Action, abc.ABC):
+    """Starts the request form for one kind of request, from a clean slate."""
+
+    kind: ClassVar[str]
+
+    @abc.abstractmethod
+    def name(self) -> str:
+        """Action name."""
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[EventType]:
+        """Says what will be asked; the form itself is started by a rule."""
+        dispatcher.utter_message(response=f"utter_request_intro_{self.kind}")
+        return [*cleared_request(), SlotSet("request_kind", self.kind)]
+
+
+class ActionStartConsultation(ActionStartRequest):
+    """Starts a consultation request."""
+
+    kind = "consultation"
+
+    def name(self) -> str:
+        """Action name."""
+        return "action_start_consultation"
+
+
+class ActionStartCallback(ActionStartRequest):
+    """Starts a callback request."""
+
+    kind = "callback"
+
+    def name(self) -> str:
+        """Action name."""
+        return "action_start_callback"
+
+
+class ValidateRequestForm(FormValidationAction):
+    """Checks each answer, re-asks with the reason, handles corrections."""
+
+    def name(self) -> str:
+        """Action name."""
+        return "validate_request_form"
+
+    async def required_slots(
+        self,
+        domain_slots: List[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[str]:
+        """Nothing more after a "no" to consent; which field first after "change"."""
+        if tracker.get_slot("consent") is False:
+            return ["consent"]  # answered: the form ends, nothing is stored
+        answers = [slot for slot in domain_slots if slot != "field_to_change"]
+        if (
+            tracker.get_slot("details_confirmed") is False
+            or tracker.get_slot("field_to_change") is not None
+        ):
+            return ["field_to_change", *answers]
+        return answers
+
+    async def next_requested_slot(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> EventType | None:
+        """Always our own choice: the first empty slot of ``required_slots``."""
+        required = await self.required_slots(
+            self.domain_slots(domain), dispatcher, tracker, domain
+        )
+        missing = (slot for slot in required if tracker.slots.get(slot) is None)
+        return SlotSet(REQUESTED_SLOT, next(missing, None))
+
+    @staticmethod
+    def _accepted(slot: str, values: Dict[str, Any], tracker: Tracker) -> Dict:
+        failures = dict(tracker.get_slot("failed_attempts") or {})
+        failures.pop(slot, None)
+        return {**values, "failed_attempts": failures}
+
+    @staticmethod
+    def _rejected(
+        slot: str,
+        problem: validation.Problem,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> Dict:
+        failures = dict(tracker.get_slot("failed_attempts") or {})
+        failures[slot] = failures.get(slot, 0) + 1
+        dispatcher.utter_message(response=PROBLEM_RESPONSES[problem])
+        if failures[slot] >= MAX_FAILURES:
+            utter_with_clinic(dispatcher, "utter_offer_person_instead")
+        return {slot: None, "failed_attempts": failures}
+
+    def _checked(
+        self,
+        slot: str,
+        checked: validation.Checked,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> Dict:
+        if checked.ok:
+            return self._accepted(slot, {slot: checked.value}, tracker)
+        return self._rejected(slot, checked.problem, dispatcher, tracker)
+
+    def validate_full_name(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict:
+        """A name, without "my name is"."""
+        return self._checked(
+            "full_name", validation.check_name(value), dispatcher, tracker
+        )
+
+    def validate_contact(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict:
+        """A phone number (7-15 digits) or an email address, normalised."""
+        checked = validation.check_contact(value)
+        if not checked.ok:
+            return self._rejected("contact", checked.problem, dispatcher, tracker)
+        contact = validation.parse_contact(checked.value)
+        values = {"contact": contact.value, "contact_type": contact.kind}
+        return self._accepted("contact", values, tracker)
+
+    def validate_preferred_time(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict:
+        """Any wording, kept as typed; a calendar date too when one is given."""
+        checked = validation.check_free_text(value, validation.MAX_TIME_LENGTH)
+        if not checked.ok:
+            return self._rejected(
+                "preferred_time", checked.problem, dispatcher, tracker
+            )
+        parsed = validation.parse_date(checked.value, date.today())
+        values = {
+            "preferred_time": checked.value,
+            "preferred_date": parsed.isoformat() if parsed else None,
+        }
+        return self._accepted("preferred_time", values, tracker)
+
+    def validate_reason(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict:
+        """Optional: "skip" (or the Skip button) is an answer too.
+
+        A knowledge question asked here ("is it painful?") is answered, and the
+        reason asked again, instead of being stored as the reason.
+        """
+        if validation.is_question(value):
+            kb = knowledge_or_apology(dispatcher)
+            topic = answer_question(kb, dispatcher, tracker) if kb else None
+            if topic:
+                return {"reason": None, "last_topic": topic}
+        if value == SKIPPED or validation.is_skip(value):
+            return self._accepted("reason", {"reason": SKIPPED}, tracker)
+        checked = validation.check_free_text(value, validation.MAX_REASON_LENGTH)
+        return self._checked("reason", checked, dispatcher, tracker)
+
+    def validate_consent(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict:
+        """Yes or no; a no ends the form with nothing stored."""
+        return {"consent": bool(value)}
+
+    def validate_details_confirmed(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict:
+        """Yes sends the request; no asks what to change."""
+        return {"details_confirmed": bool(value)}
+
+    def validate_field_to_change(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict:
+        """Clears the chosen answer so the form asks for it again."""
+        if value == UNKNOWN_FIELD:  # "change something": ask which
+            return {"field_to_change": None, "details_confirmed": False}
+        if value not in FIELDS:  # "nothing": back to the read-back
+            return {"field_to_change": None, "details_confirmed": None}
+        cleared: Dict[str, Any] = {
+            value: None,
+            "field_to_change": None,
+            "details_confirmed": None,
+        }
+        if value == "contact":
+            cleared["contact_type"] = None
+        if value == "preferred_time":
+            cleared["preferred_date"] = None
+        return cleared
+
+
+def submission_key(tracker: Tracker) -> str:
+    """The same for a retried call of the same confirmation, else different."""
+    message = tracker.latest_message or {}
+    marker = message.get("message_id")
+    if not marker:
+        user_events = [e for e in tracker.events if e.get("event") == "user"]
+        marker = str(user_events[-1].get("timestamp")) if user_events else ""
+    return hashlib.sha256(f"{tracker.sender_id}|{marker}".encode()).hexdigest()
+
+
+def _new_request(tracker: Tracker) -> NewRequest:
+    reason: str | None = tracker.get_slot("reason")
+    return NewRequest(
+        kind=tracker.get_slot("request_kind") or "consultation",
+        full_name=tracker.get_slot("full_name"),
+        contact=tracker.get_slot("contact"),
+        contact_type=tracker.get_slot("contact_type"),
+        preferred_time=tracker.get_slot("preferred_time"),
+        preferred_date=tracker.get_slot("preferred_date"),
+        reason=None if reason in (None, SKIPPED) else reason,
+        conversation_id=tracker.sender_id,
+        submission_key=submission_key(tracker),
+    )
+
+
+class ActionSubmitRequest(Action):
+    """Stores a confirmed request and gives its reference (or stores nothing)."""
+
+    def name(self) -> str:
+        """Action name."""
+        return "action_submit_request"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[EventType]:
+        """Saves the request, or explains why nothing was saved.
+
+        If the database cannot be written, the answers are kept so the patient
+        can try again, and they are given the clinic's phone number.
+        """
+        if tracker.get_slot("consent") is False:
+            utter_with_clinic(dispatcher, "utter_consent_declined")
+            return [*cleared_request(), SlotSet("request_kind", None)]
+        if tracker.get_slot("details_confirmed") is not True:
+            dispatcher.utter_message(response="utter_anything_else")
+            return []
+        request = _new_request(tracker)
+        store = RequestStore.from_env()
+        try:
+            stored, created = await store.submit(request)
+        except StoreUnavailable as error:
+            logger.error("could not store a %s request: %s", request.kind, error)
+            utter_with_clinic(dispatcher, "utter_request_not_saved")
+            return []
+        if created:
+            logger.info("stored %s request %s", stored.kind, stored.reference)
+            deliver_soon(store)
+        utter_with_clinic(
+            dispatcher, "utter_request_received", reference=stored.reference
+        )
+        return [
+            *cleared_request(),
+            SlotSet("request_kind", None),
+            SlotSet("request_reference", stored.reference),
+        ]
+
+
+class ActionStopRequest(Action):
+    """Leaves the request form; nothing is stored."""
+
+    def name(self) -> str:
+        """Action name."""
+        return "action_stop_request"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[EventType]:
+        """Confirms that nothing was saved and forgets the answers."""
+        dispatcher.utter_message(response="utter_request_stopped")
+        return [ActiveLoop(None), *cleared_request(), SlotSet("request_kind", None)]

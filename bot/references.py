@@ -1,0 +1,56 @@
+"""Request reference codes: 8 characters, random, easy to read aloud.
+
+The alphabet leaves out characters that are easy to confuse when read, heard
+or copied by hand (0 O, 1 I L, 2 Z, 5 S, 8 B, U). 24 symbols over 8 positions
+give about 10^11 codes, drawn with ``secrets``: not guessable, and a code is
+only ever looked up within the conversation that made the request.
+
+Every code holds at least one digit and one letter, so an ordinary word made
+of the same letters ("THREATEN") is never taken for a code.
+"""
+
+import re
+import secrets
+from typing import List
+
+ALPHABET = "ACDEFGHJKMNPQRTVWXY34679"
+LENGTH = 8
+
+
+def new_reference() -> str:
+    """A fresh random reference code."""
+    while True:
+        code = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+        if is_reference(code):
+            return code
+
+
+def normalise(text: str) -> str:
+    """Upper case without spaces or dashes ("kmx4-trq7" -> "KMX4TRQ7")."""
+    return re.sub(r"[\s-]", "", text).upper()
+
+
+def is_reference(text: str) -> bool:
+    """True for a well-formed reference code (after normalising)."""
+    code = normalise(text)
+    return (
+        len(code) == LENGTH
+        and all(ch in ALPHABET for ch in code)
+        and any(ch.isdigit() for ch in code)
+        and any(ch.isalpha() for ch in code)
+    )
+
+
+def find_references(text: str) -> List[str]:
+    """Reference codes mentioned in a message, normalised, in order.
+
+    A code may be written in lower case or split once by a space or dash
+    ("kmx4 trq7").
+    """
+    found: List[str] = []
+    for chunk in re.findall(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)?", text or ""):
+        for candidate in (chunk, *re.split(r"[ -]", chunk)):
+            code = normalise(candidate)
+            if is_reference(code) and code not in found:
+                found.append(code)
+    return found

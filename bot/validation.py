@@ -1,0 +1,292 @@
+"""Checks and normalises what a patient types into the booking form.
+
+Pure functions: no I/O, no Rasa. Free text (names, times, reasons) is kept as
+typed; SQL or HTML in it is just text, stored and shown verbatim.
+"""
+
+import enum
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MIN_PHONE_DIGITS = 7
+MAX_PHONE_DIGITS = 15
+MAX_NAME_LENGTH = 100
+MAX_TIME_LENGTH = 200
+MAX_REASON_LENGTH = 1000
+
+# a run of digits with the separators people type: +44 (0)20 7946-0018
+_PHONE_RUN = re.compile(r"\+?\(?\d[\d\s().\-]*\d")
+_EMAIL = re.compile(
+    r"(?<![\w.+-])"
+    r"([A-Za-z0-9!#$%&'*+/=?^_`|~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`|~-]+)*)"
+    r"@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
+    r"(?![\w-])"
+)
+_NAME_LEAD_INS = re.compile(
+    r"^(?:.*\b(?:name is|name's|name:|called)\s+|(?:i am|i'm|im|it is|it's|its|"
+    r"this is|for)\s+)",
+    re.IGNORECASE,
+)
+_SKIP_WORDS = frozenset(
+    {"skip", "pass", "no", "none", "nothing", "n/a", "na", "-", "no reason", "nope"}
+)
+
+
+class Problem(str, enum.Enum):
+    """Why an answer was not accepted (each has its own re-prompt)."""
+
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    NOT_A_NAME = "not_a_name"
+    NO_CONTACT = "no_contact"
+    PHONE_LENGTH = "phone_length"
+    BAD_EMAIL = "bad_email"
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A normalised phone number (digits, optional leading +) or email."""
+
+    kind: str  # "phone" or "email"
+    value: str
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The result of checking one answer: a value, or the problem with it."""
+
+    value: str | None = None
+    problem: Problem | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the answer was accepted."""
+        return self.problem is None
+
+
+def _clean(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _limited(text: str, limit: int) -> Checked | None:
+    if not text:
+        return Checked(problem=Problem.EMPTY)
+    if len(text) > limit:
+        return Checked(problem=Problem.TOO_LONG)
+    return None
+
+
+def check_name(text: str | None) -> Checked:
+    """A person's name as typed, without "my name is" and the like.
+
+    Names are never "corrected": any letters in any script are fine, and one
+    name alone is accepted (not everyone has two).
+    """
+    cleaned = _clean(text)
+    name = _NAME_LEAD_INS.sub("", cleaned).strip(" .,!") or cleaned
+    problem = _limited(name, MAX_NAME_LENGTH)
+    if problem:
+        return problem
+    letters = sum(ch.isalpha() for ch in name)
+    digits = sum(ch.isdigit() for ch in name)
+    if letters < 2 or digits > 0 or "@" in name or name.endswith("?"):
+        return Checked(problem=Problem.NOT_A_NAME)
+    return Checked(value=name)
+
+
+def find_email(text: str) -> str | None:
+    """The first syntactically valid email address in ``text``, domain lowercased."""
+    match = _EMAIL.search(text)
+    if not match or ".." in match.group(0):
+        return None
+    return f"{match.group(1)}@{match.group(2).lower()}"
+
+
+def normalise_phone(text: str) -> str | None:
+    """Digits of a phone number with an optional leading ``+``, or None.
+
+    Accepts 7-15 digits with spaces, dashes, dots and brackets between them.
+    The "(0)" written inside international numbers (+44 (0)20 ...) is dropped.
+    """
+    international = text.lstrip().startswith("+")
+    if international:
+        text = text.replace("(0)", "")
+    digits = re.sub(r"\D", "", text)
+    if not MIN_PHONE_DIGITS <= len(digits) <= MAX_PHONE_DIGITS:
+        return None
+    return ("+" if international else "") + digits
+
+
+def check_contact(text: str | None) -> Checked:
+    """A phone number or an email address found in what the patient typed.
+
+    Returns:
+        ``Checked`` whose value is ``"phone:<normalised>"`` or
+        ``"email:<address>"``; see ``parse_contact``.
+    """
+    cleaned = _clean(text)
+    if not cleaned:
+        return Checked(problem=Problem.EMPTY)
+    email = find_email(cleaned)
+    if email:
+        return Checked(value=f"email:{email}")
+    if "@" in cleaned:
+        return Checked(problem=Problem.BAD_EMAIL)
+    runs = _PHONE_RUN.findall(cleaned)
+    if not runs:
+        return Checked(problem=Problem.NO_CONTACT)
+    longest = max(runs, key=lambda run: len(re.sub(r"\D", "", run)))
+    phone = normalise_phone(longest)
+    if phone is None:
+        return Checked(problem=Problem.PHONE_LENGTH)
+    return Checked(value=f"phone:{phone}")
+
+
+def parse_contact(value: str) -> Contact:
+    """Splits a value made by ``check_contact`` into kind and address."""
+    kind, _, address = value.partition(":")
+    return Contact(kind=kind, value=address)
+
+
+def check_free_text(text: str | None, limit: int = MAX_TIME_LENGTH) -> Checked:
+    """Any non-empty text up to ``limit`` characters, kept as typed."""
+    cleaned = _clean(text)
+    return _limited(cleaned, limit) or Checked(value=cleaned)
+
+
+def is_question(text: str | None) -> bool:
+    """True when an answer is really a question ("is it painful?")."""
+    return _clean(text).endswith("?")
+
+
+def is_skip(text: str | None) -> bool:
+    """True when an optional answer was declined ("skip", "no", "n/a")."""
+    return _clean(text).lower().strip(" .!") in _SKIP_WORDS
+
+
+_WEEKDAYS = {
+    name: index
+    for index, names in enumerate(
+        [
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        ]
+    )
+    for name in names
+}
+_MONTHS = {
+    name: index + 1
+    for index, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
+_NEGATIONS = frozenset({"not", "no", "except", "but", "never"})
+_ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)?"
+_MONTH_WORD = r"([a-z]{3,9})"
+_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2}|\d{4}))?\b")
+_DAY_MONTH = re.compile(rf"\b{_ORDINAL}(?:\s+of)?\s+{_MONTH_WORD}(?:\s+(\d{{4}}))?\b")
+_MONTH_DAY = re.compile(rf"\b{_MONTH_WORD}\s+{_ORDINAL}(?:,?\s+(\d{{4}}))?\b")
+_THE_DAY = re.compile(rf"\bthe\s+{_ORDINAL}\b")
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _upcoming(today: date, month: int, day: int, year: int | None) -> date | None:
+    """The date with that day and month; next year's if no year and it passed."""
+    if year is not None:
+        return _safe_date(year if year > 99 else 2000 + year, month, day)
+    found = _safe_date(today.year, month, day)
+    if found and found < today:
+        found = _safe_date(today.year + 1, month, day)
+    return found
+
+
+def _parse_named(text: str, today: date) -> date | None:
+    for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
+        for match in pattern.finditer(text):
+            month = _MONTHS.get(match.group(month_group))
+            if month:
+                year = int(match.group(3)) if match.group(3) else None
+                found = _upcoming(today, month, int(match.group(day_group)), year)
+                if found:
+                    return found
+    return None
+
+
+def _parse_relative(text: str, today: date) -> date | None:
+    words = re.findall(r"[a-z]+", text)
+    if "today" in words:
+        return today
+    if "tomorrow" in words:
+        return today + timedelta(days=2 if "after" in words else 1)
+    for position, word in enumerate(words):
+        if word in _WEEKDAYS and not _NEGATIONS.intersection(words[:position][-2:]):
+            ahead = (_WEEKDAYS[word] - today.weekday()) % 7 or 7
+            return today + timedelta(days=ahead)
+    return None
+
+
+def parse_date(text: str | None, today: date) -> date | None:
+    """A calendar date in an informal answer, when one is given.
+
+    Understands "today", "tomorrow", weekdays ("next Tuesday" is the coming
+    one), "14/03" (day first), "2027-03-14", "14 March", "March 14th", "the
+    14th". Anything else ("mornings", "as soon as possible") has no date, which
+    is fine: the words are always kept as typed.
+
+    Args:
+        text: What the patient typed.
+        today: The date to count from.
+
+    Returns:
+        The date, or None.
+    """
+    lowered = _clean(text).lower()
+    iso = _ISO.search(lowered)
+    if iso:
+        return _safe_date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    numeric = _NUMERIC.search(lowered)
+    if numeric:
+        year = int(numeric.group(3)) if numeric.group(3) else None
+        found = _upcoming(today, int(numeric.group(2)), int(numeric.group(1)), year)
+        if found:
+            return found
+    named = _parse_named(lowered, today)
+    if named:
+        return named
+    the_day = _THE_DAY.search(lowered)
+    if the_day:
+        day = int(the_day.group(1))
+        found = _safe_date(today.year, today.month, day)
+        if found and found < today:
+            month = today.month % 12 + 1
+            found = _safe_date(today.year + (month == 1), month, day)
+        if found:
+            return found
+    return _parse_relative(lowered, today)

@@ -1,0 +1,124 @@
+"""The staff's command line: list, show, mark, export, purge, deliver, migrate."""
+
+import asyncio
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+
+from bot.__main__ import build_parser
+from bot.paths import PROJECT_ROOT
+from bot.staff_cli import run
+from bot.store import RequestStore, utc_now
+from tests.test_store import request
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    path = tmp_path / "requests.db"
+    monkeypatch.setenv("BOT_DB", str(path))
+    monkeypatch.delenv("HANDOFF_WEBHOOK_URL", raising=False)
+    return RequestStore(path)
+
+
+def cli(*argv):
+    out = io.StringIO()
+    status = run(build_parser().parse_args(list(argv)), out)
+    return status, out.getvalue()
+
+
+def submit(store, **changes):
+    stored, _ = asyncio.run(store.submit(request(**changes)))
+    return stored
+
+
+def test_list_shows_pending_requests(store):
+    first = submit(store, key="a")
+    second = submit(store, key="b", full_name="Raj Patel")
+    asyncio.run(store.set_status(second.reference, "handled"))
+    status, out = cli("requests", "list", "--status", "pending")
+    assert status == 0
+    assert first.reference in out
+    assert second.reference not in out
+    assert "Margaret Hill" in out
+
+
+def test_list_json_has_every_field(store):
+    stored = submit(store, reason="<b>verbatim</b>")
+    _, out = cli("requests", "list", "--json")
+    (row,) = json.loads(out)
+    assert row["reference"] == stored.reference
+    assert row["reason"] == "<b>verbatim</b>"
+    assert row["status"] == "pending"
+
+
+def test_show_and_mark_handled(store):
+    stored = submit(store)
+    status, out = cli("requests", "show", stored.reference.lower())
+    assert status == 0
+    assert "Tuesday morning" in out
+    assert cli("requests", "mark", stored.reference, "handled")[0] == 0
+    assert asyncio.run(store.get(stored.reference)).status == "handled"
+
+
+def test_unknown_references_fail_clearly(store, capsys):
+    assert cli("requests", "show", "KMX4TRQ7")[0] == 1
+    assert cli("requests", "mark", "KMX4TRQ7", "handled")[0] == 1
+    assert "No request KMX4TRQ7" in capsys.readouterr().err
+
+
+def test_export_csv_neutralises_spreadsheet_formulas(store, tmp_path):
+    submit(store, key="a", full_name='=HYPERLINK("http://x")', reason="+1 plus")
+    submit(store, key="b")
+    target = tmp_path / "out.csv"
+    status, out = cli("requests", "export", "--csv", str(target))
+    assert status == 0
+    assert "Exported 2 requests" in out
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert rows[0]["full_name"] == '\'=HYPERLINK("http://x")'
+    assert rows[0]["reason"] == "'+1 plus"
+    assert rows[1]["full_name"] == "Margaret Hill"
+
+
+def test_purge_deletes_old_requests(store):
+    asyncio.run(store.submit(request(key="old"), now=utc_now() - timedelta(days=400)))
+    recent = submit(store, key="new")
+    status, out = cli("requests", "purge", "--older-than", "365")
+    assert status == 0
+    assert "Deleted 1 requests" in out
+    assert [r.reference for r in asyncio.run(store.list())] == [recent.reference]
+
+
+def test_deliver_without_a_webhook_says_so(store, capsys):
+    assert cli("handoff", "deliver")[0] == 1
+    assert "HANDOFF_WEBHOOK_URL is not set" in capsys.readouterr().err
+
+
+def test_an_unusable_database_is_reported(tmp_path, monkeypatch, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("BOT_DB", str(blocker / "requests.db"))
+    assert cli("requests", "list")[0] == 3
+    assert "Database problem" in capsys.readouterr().err
+
+
+def test_migrate_and_list_as_real_commands(tmp_path):
+    env = {**os.environ, "BOT_DB": str(tmp_path / "cli.db")}
+
+    def command(*argv):
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *argv],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    assert "schema version 1" in command("db", "migrate")
+    assert "No requests." in command("requests", "list")

@@ -1,0 +1,147 @@
+"""What patients type into the booking form: checked, normalised, never lost."""
+
+from datetime import date
+
+import pytest
+
+from bot.validation import (
+    Problem,
+    check_contact,
+    check_free_text,
+    check_name,
+    is_question,
+    is_skip,
+    parse_contact,
+    parse_date,
+)
+
+SUNDAY = date(2026, 11, 22)
+
+
+@pytest.mark.parametrize(
+    ("typed", "phone"),
+    [
+        ("07700 900123", "07700900123"),
+        ("+44 7700 900123", "+447700900123"),
+        ("(020) 7946 0018", "02079460018"),
+        ("+44 (0)20 7946-0018", "+442079460018"),
+        ("+1 415-555-0134", "+14155550134"),
+        ("my number is 0161 496 0000", "01614960000"),
+        ("1234567", "1234567"),
+        ("123456789012345", "123456789012345"),
+        ("call 020.7946.0018 please", "02079460018"),
+    ],
+)
+def test_phone_numbers_are_normalised(typed, phone):
+    checked = check_contact(typed)
+    assert checked.ok
+    assert parse_contact(checked.value) == parse_contact(f"phone:{phone}")
+    assert parse_contact(checked.value).kind == "phone"
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem"),
+    [
+        ("123456", Problem.PHONE_LENGTH),
+        ("1234567890123456", Problem.PHONE_LENGTH),
+        ("12", Problem.PHONE_LENGTH),
+        ("no phone", Problem.NO_CONTACT),
+        ("", Problem.EMPTY),
+        ("   ", Problem.EMPTY),
+        ("mary@", Problem.BAD_EMAIL),
+        ("jo..x@example.com", Problem.BAD_EMAIL),
+        ("a@b", Problem.BAD_EMAIL),
+        ("<script>alert(1)</script>", Problem.NO_CONTACT),
+    ],
+)
+def test_invalid_contacts_say_what_is_wrong(typed, problem):
+    assert check_contact(typed).problem is problem
+
+
+@pytest.mark.parametrize(
+    ("typed", "email"),
+    [
+        ("jo.bloggs@example.com", "jo.bloggs@example.com"),
+        ("my email is Mary_H@Example.ORG", "Mary_H@example.org"),
+        (
+            "reach my son at dev.k+clinic@mail.example.co.uk",
+            "dev.k+clinic@mail.example.co.uk",
+        ),
+    ],
+)
+def test_emails_are_found_and_their_domain_lowercased(typed, email):
+    contact = parse_contact(check_contact(typed).value)
+    assert (contact.kind, contact.value) == ("email", email)
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("Margaret Hill", "Margaret Hill"),
+        ("my name is Oluwaseun Adeyemi", "Oluwaseun Adeyemi"),
+        ("I'm writing for my father, his name is Brian O'Connor", "Brian O'Connor"),
+        ("it's Li Wei", "Li Wei"),
+        ("Siobhan", "Siobhan"),
+        ("José García-López", "José García-López"),
+        ("李伟", "李伟"),
+        ("'; DROP TABLE requests; --", "'; DROP TABLE requests; --"),
+        ("<b>Ann</b>", "<b>Ann</b>"),
+    ],
+)
+def test_names_are_kept_as_typed(typed, name):
+    assert check_name(typed).value == name
+
+
+@pytest.mark.parametrize("typed", ["07700 900123", "what?", "a", "", "x@example.com"])
+def test_things_that_are_not_names_are_refused(typed):
+    assert not check_name(typed).ok
+
+
+def test_long_answers_are_refused_not_cut():
+    assert check_name("A" * 101).problem is Problem.TOO_LONG
+    assert check_free_text("x" * 201).problem is Problem.TOO_LONG
+    assert check_free_text("x" * 1000, limit=1000).ok
+
+
+def test_free_text_is_kept_verbatim():
+    typed = "mornings <i>only</i>; DROP TABLE x; -- not Fridays"
+    assert check_free_text(typed).value == typed
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Tuesday morning", date(2026, 11, 24)),
+        ("next monday please", date(2026, 11, 23)),
+        ("14/03", date(2027, 3, 14)),
+        ("14/03/2027", date(2027, 3, 14)),
+        ("2027-01-05", date(2027, 1, 5)),
+        ("the 14th", date(2026, 12, 14)),
+        ("March 3rd", date(2027, 3, 3)),
+        ("3rd of April", date(2027, 4, 3)),
+        ("tomorrow", date(2026, 11, 23)),
+        ("day after tomorrow", date(2026, 11, 24)),
+        ("friday or saturday", date(2026, 11, 27)),
+    ],
+)
+def test_dates_are_parsed_where_one_is_given(typed, expected):
+    assert parse_date(typed, SUNDAY) == expected
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["mornings are best", "as soon as possible", "not friday", "31/02", "", None],
+)
+def test_informal_times_have_no_date_and_are_still_fine(typed):
+    assert parse_date(typed, SUNDAY) is None
+
+
+@pytest.mark.parametrize("typed", ["skip", "Skip.", "no", "n/a", "none", "nothing"])
+def test_skipping_the_optional_reason(typed):
+    assert is_skip(typed)
+
+
+def test_a_reason_is_not_a_skip_and_a_question_is_a_question():
+    assert not is_skip("no pain relief from tablets")
+    assert is_question("is it painful? ")
+    assert not is_question("she has pain")
