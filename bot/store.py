@@ -127,6 +127,18 @@ class OutboxItem:
 _REQUEST_COLUMNS = ", ".join(f"r.{f.name}" for f in fields(StoredRequest))
 
 
+@contextlib.asynccontextmanager
+async def _transaction(db: aiosqlite.Connection) -> AsyncIterator[None]:
+    """One write transaction, taken at once (BEGIN IMMEDIATE): all or nothing."""
+    await db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        await db.rollback()
+        raise
+    await db.commit()
+
+
 def _select(columns: str, rest: str) -> str:
     """A SELECT of constant column names; every value is bound with ``?``."""
     return f"SELECT {columns} {rest}"  # constants only: no value is formatted in
@@ -206,16 +218,11 @@ class RequestStore:
             if await _user_version(db) >= SCHEMA_VERSION:
                 return
             await _enable_wal(db)
-            await db.execute("BEGIN IMMEDIATE")  # and one across processes
-            try:
+            async with _transaction(db):  # and one across processes
                 for target in range(await _user_version(db) + 1, SCHEMA_VERSION + 1):
                     for statement in MIGRATIONS[target]:
                         await db.execute(statement)
                     await db.execute(f"PRAGMA user_version = {target}")
-                await db.commit()
-            except BaseException:
-                await db.rollback()
-                raise
 
     async def schema_version(self) -> int:
         """The schema version of the database file (migrating it first)."""
@@ -241,24 +248,18 @@ class RequestStore:
             raise ValueError("unknown request kind or contact type")
         stamp = _iso(now or utc_now())
         async with self.connect() as db:
-            await db.execute("BEGIN IMMEDIATE")
-            try:
+            async with _transaction(db):
                 existing = await self._by_submission(db, request.submission_key)
-                if existing:
-                    await db.rollback()
-                    return existing, False
-                request_id = await self._insert(db, request, stamp)
-                await db.execute(
-                    "INSERT INTO outbox (request_id, event, next_attempt_at,"
-                    " created_at) VALUES (?, 'created', ?, ?)",
-                    (request_id, stamp, stamp),
-                )
-                await db.commit()
-            except BaseException:
-                await db.rollback()
-                raise
-            stored = await self._by_submission(db, request.submission_key)
-        return stored, True
+                if existing is None:
+                    request_id = await self._insert(db, request, stamp)
+                    await db.execute(
+                        "INSERT INTO outbox (request_id, event, next_attempt_at,"
+                        " created_at) VALUES (?, 'created', ?, ?)",
+                        (request_id, stamp, stamp),
+                    )
+            if existing is not None:
+                return existing, False
+            return await self._by_submission(db, request.submission_key), True
 
     @staticmethod
     async def _insert(db: aiosqlite.Connection, request: NewRequest, stamp: str) -> int:
@@ -351,8 +352,7 @@ class RequestStore:
         if request is None:
             return None
         async with self.connect() as db:
-            await db.execute("BEGIN IMMEDIATE")
-            try:
+            async with _transaction(db):
                 await db.execute(
                     "UPDATE requests SET status = ?, updated_at = ?"
                     " WHERE reference = ?",
@@ -366,10 +366,6 @@ class RequestStore:
                         " WHERE reference = ?",
                         (stamp, stamp, reference),
                     )
-                await db.commit()
-            except BaseException:
-                await db.rollback()
-                raise
         return await self.get(reference)
 
     async def purge(self, older_than: timedelta, now: datetime | None = None) -> int:
@@ -400,8 +396,7 @@ class RequestStore:
         moment = now or utc_now()
         stamp, until = _iso(moment), _iso(moment + lease)
         async with self.connect() as db:
-            await db.execute("BEGIN IMMEDIATE")
-            try:
+            async with _transaction(db):
                 async with db.execute(
                     _select(
                         f"o.id, o.event, o.attempts, {_REQUEST_COLUMNS}",
@@ -417,10 +412,6 @@ class RequestStore:
                     "UPDATE outbox SET lease_until = ? WHERE id = ?",
                     [(until, row[0]) for row in rows],
                 )
-                await db.commit()
-            except BaseException:
-                await db.rollback()
-                raise
         return [OutboxItem(row[0], row[1], row[2], _request(row[3:])) for row in rows]
 
     async def mark_delivered(self, item_id: int, now: datetime | None = None) -> None:

@@ -47,6 +47,17 @@ def clinic_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.fixture
+def request_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clinic_file: Path):
+    """A request database of the test's own (BOT_DB), with no webhook set."""
+    from bot.store import RequestStore
+
+    path = tmp_path / "requests.db"
+    monkeypatch.setenv("BOT_DB", str(path))
+    monkeypatch.delenv("HANDOFF_WEBHOOK_URL", raising=False)
+    return RequestStore(path)
+
+
 def user_event(intent: str, text: str = "", **parse: Any) -> Dict[str, Any]:
     """A user event as the Rasa server sends it to the action server."""
     return {

@@ -15,7 +15,6 @@ from actions.booking import (
     ActionSubmitRequest,
     ValidateRequestForm,
 )
-from bot.store import RequestStore
 from tests.conftest import user_event
 
 CONFIRMED = {
@@ -32,11 +31,8 @@ CONFIRMED = {
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch, clinic_file):
-    path = tmp_path / "requests.db"
-    monkeypatch.setenv("BOT_DB", str(path))
-    monkeypatch.delenv("HANDOFF_WEBHOOK_URL", raising=False)
-    return RequestStore(path)
+def db(request_db):
+    return request_db
 
 
 def form_tracker(

@@ -5,17 +5,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.request_lookup import ActionCancelRequest, ActionRequestStatus
-from bot.store import RequestStore
 from tests.conftest import user_event
 from tests.test_store import request
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch, clinic_file):
-    path = tmp_path / "requests.db"
-    monkeypatch.setenv("BOT_DB", str(path))
-    monkeypatch.delenv("HANDOFF_WEBHOOK_URL", raising=False)
-    return RequestStore(path)
+def store(request_db):
+    return request_db
 
 
 def tracker(text, sender="mine", entities=None, intent="request_status"):
