@@ -13,6 +13,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 INSTALLED := $(VENV)/.installed
 
+WEB_DEPS := bot/web/node_modules/.package-lock.json
 SPACY_MODEL := var/spacy/en_vertebroplasty
 SPACY_BUILT := $(SPACY_MODEL)/meta.json
 MODEL := models/vertebroplasty.tar.gz
@@ -27,7 +28,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install spacy train run shell test unit validate conversations eval e2e \
-	lint format clean
+	lint format clean screenshot
 
 help:
 	@echo "make run    set up what is missing, then start the assistant"
@@ -35,7 +36,7 @@ help:
 	@echo "make shell  chat in the terminal      make eval   NLU quality on held-out data"
 	@echo "make train  train the model           make lint   ruff + black --check"
 
-install: $(INSTALLED) $(SPACY_BUILT)
+install: $(INSTALLED) $(SPACY_BUILT) $(WEB_DEPS)
 
 $(INSTALLED): requirements.txt
 	@if [ -z "$(PYTHON_310)" ]; then \
@@ -44,6 +45,12 @@ $(INSTALLED): requirements.txt
 		exit 1; fi
 	$(PYTHON_310) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+# the chat widget's libraries, from the npm registry (served locally, no CDN)
+$(WEB_DEPS): bot/web/package.json bot/web/package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm (Node.js) is needed for the chat widget" >&2; exit 1; }
+	npm ci --prefix bot/web --no-audit --no-fund --loglevel=error
 	touch $@
 
 spacy: $(SPACY_BUILT)
@@ -90,6 +97,9 @@ eval: $(MODEL)
 
 e2e: $(MODEL)
 	$(PY) -m pytest -m e2e
+
+screenshot: install $(MODEL)
+	$(PY) -m tools.screenshot
 
 clean:
 	rm -rf models results var .rasa .pytest_cache .ruff_cache

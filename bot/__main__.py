@@ -22,8 +22,16 @@ def _run(args: argparse.Namespace) -> int:
             model=Path(args.model),
             rasa_port=args.port,
             actions_port=args.actions_port,
+            web_port=args.web_port,
         )
     )
+
+
+def _web(args: argparse.Namespace) -> int:
+    from bot.web import server
+
+    server.serve(args.port, args.socket_url)
+    return 0
 
 
 def _shell(args: argparse.Namespace) -> int:
@@ -51,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--actions-port", type=int, default=5055)
         if name == "run":
             cmd.add_argument("--port", type=int, default=5005)
+            cmd.add_argument("--web-port", type=int, default=8080)
+    web_cmd = commands.add_parser(
+        "web", help="serve the demo page with the chat widget"
+    )
+    web_cmd.add_argument("--port", type=int, default=8080)
+    web_cmd.add_argument("--socket-url", default="http://127.0.0.1:5005")
+
     from bot import staff_cli
 
     staff_cli.add_commands(commands)
@@ -67,6 +82,7 @@ HANDLERS: Dict[str, Callable[[argparse.Namespace], int]] = {
     "build-spacy": _build_spacy,
     "run": _run,
     "shell": _shell,
+    "web": _web,
     "requests": _staff,
     "handoff": _staff,
     "db": _staff,

@@ -46,6 +46,7 @@ REQUIRED_UI = (
     "more_button",
     "all_about_button",
     "something_else_button",
+    "numbered_options_intro",
     "no_detail",
     "no_topic_yet",
     "personal_advice",

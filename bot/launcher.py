@@ -39,7 +39,10 @@ class ServerConfig:
     model: Path = Path("models/vertebroplasty.tar.gz")
     rasa_port: int = 5005
     actions_port: int = 5055
+    web_port: int | None = None  # the demo page; `make run` serves it on 8080
     log_dir: Path = Path("var/log")
+    # the SQLite conversation store; None keeps the one in endpoints.yml
+    tracker_db: Path | None = None
     endpoints: Path = Path("endpoints.yml")
     credentials: Path = Path("credentials.yml")
     env: Dict[str, str] = field(default_factory=dict)
@@ -48,6 +51,11 @@ class ServerConfig:
     def rasa_url(self) -> str:
         """Base URL of the Rasa server."""
         return f"http://{HOST}:{self.rasa_port}"
+
+    @property
+    def web_url(self) -> str:
+        """The demo page with the chat widget."""
+        return f"http://{HOST}:{self.web_port}/"
 
     @property
     def actions_url(self) -> str:
@@ -74,10 +82,13 @@ def _absolute(path: Path) -> Path:
 
 
 def _endpoints_for(config: ServerConfig) -> Path:
-    """endpoints.yml with the action server URL pointing at our port."""
+    """endpoints.yml with our action server port (and tracker database)."""
     with open(_absolute(config.endpoints), encoding="utf-8") as handle:
         endpoints = yaml.safe_load(handle) or {}
     endpoints.setdefault("action_endpoint", {})["url"] = f"{config.actions_url}/webhook"
+    tracker = endpoints.get("tracker_store") or {}
+    if config.tracker_db and tracker.get("dialect") == "sqlite":
+        tracker["db"] = str(config.tracker_db)
     run_dir = _absolute(Path("var/run"))
     run_dir.mkdir(parents=True, exist_ok=True)
     path = run_dir / f"endpoints-{config.rasa_port}.yml"
@@ -130,14 +141,16 @@ class Servers:
     def __init__(self, config: ServerConfig) -> None:
         """Prepares (does not start) the servers."""
         self.config = config
-        self._processes: List[subprocess.Popen] = []
+        # role ("actions", "rasa", "web", "handoff") -> process, in start order
+        self._processes: Dict[str, subprocess.Popen] = {}
 
-    def _spawn(self, args: List[str], log_name: str, env: Dict[str, str]) -> Path:
+    def _spawn(self, role: str, args: List[str], env: Dict[str, str]) -> Path:
+        """Starts ``python <args>`` as ``role``, logging to ``<log_dir>/<role>.log``."""
         log_dir = _absolute(self.config.log_dir)
         log_dir.mkdir(parents=True, exist_ok=True)
-        log = log_dir / log_name
+        log = log_dir / f"{role}.log"
         with open(log, "ab") as out:
-            process = subprocess.Popen(
+            self._processes[role] = subprocess.Popen(
                 [sys.executable, *args],
                 cwd=PROJECT_ROOT,
                 stdout=out,
@@ -145,29 +158,24 @@ class Servers:
                 env={**os.environ, **env},
                 start_new_session=True,  # Ctrl-C reaches us; we stop them
             )
-        self._processes.append(process)
         return log
 
     def start_actions(self) -> None:
         """Starts the action server and waits until it answers."""
         config = self.config
-        env = {"SANIC_HOST": HOST, **config.env}
-        log = self._spawn(
-            [
-                "-m",
-                "rasa_sdk",
-                "--actions",
-                "actions",
-                "--port",
-                str(config.actions_port),
-            ],
-            "actions.log",
-            env,
-        )
-        _wait_until_up(f"{config.actions_url}/health", self._processes[-1], log)
+        args = [
+            "-m",
+            "rasa_sdk",
+            "--actions",
+            "actions",
+            "--port",
+            str(config.actions_port),
+        ]
+        log = self._spawn("actions", args, {"SANIC_HOST": HOST, **config.env})
+        _wait_until_up(f"{config.actions_url}/health", self._processes["actions"], log)
 
     def start_rasa(self) -> None:
-        """Starts the Rasa server (REST channel + HTTP API) and waits for it.
+        """Starts the Rasa server (channels + HTTP API) and waits for it.
 
         Raises:
             LaunchError: if there is no trained model, or the server does not
@@ -175,73 +183,83 @@ class Servers:
         """
         config = self.config
         _require_model(config)
-        log = self._spawn(
-            [
-                "-m",
-                "rasa",
-                "run",
-                "--enable-api",
-                "--interface",
-                HOST,
-                "--port",
-                str(config.rasa_port),
-                "--model",
-                str(_absolute(config.model)),
-                "--endpoints",
-                str(_endpoints_for(config)),
-                "--credentials",
-                str(_absolute(config.credentials)),
-            ],
-            "rasa.log",
-            config.env,
-        )
-        _wait_until_up(f"{config.rasa_url}/status", self._processes[-1], log)
+        args = [
+            "-m",
+            "rasa",
+            "run",
+            "--enable-api",
+            "--interface",
+            HOST,
+            "--port",
+            str(config.rasa_port),
+            "--model",
+            str(_absolute(config.model)),
+            "--endpoints",
+            str(_endpoints_for(config)),
+            "--credentials",
+            str(_absolute(config.credentials)),
+        ]
+        log = self._spawn("rasa", args, config.env)
+        _wait_until_up(f"{config.rasa_url}/status", self._processes["rasa"], log)
         if not _get_json(f"{config.rasa_url}/status").get("model_id"):
             raise LaunchError(f"the Rasa server loaded no model; see {log}")
 
+    def start_web(self) -> None:
+        """Serves the demo page with the chat widget (when a web port is set)."""
+        config = self.config
+        if config.web_port is None:
+            return
+        args = ["-m", "bot", "web", "--port", str(config.web_port)]
+        log = self._spawn("web", [*args, "--socket-url", config.rasa_url], config.env)
+        _wait_until_up(f"{config.web_url}health", self._processes["web"], log)
+
     def start_handoff_worker(self) -> None:
         """Starts the webhook delivery worker (only when a webhook is set)."""
-        env = {**os.environ, **self.config.env}
-        if env.get("HANDOFF_WEBHOOK_URL"):
-            self._spawn(
-                ["-m", "bot", "handoff", "worker"], "handoff.log", self.config.env
-            )
+        if {**os.environ, **self.config.env}.get("HANDOFF_WEBHOOK_URL"):
+            self._spawn("handoff", ["-m", "bot", "handoff", "worker"], self.config.env)
 
     def start(self) -> "Servers":
-        """Starts the servers (and the delivery worker); stops all if one fails."""
+        """Starts every server (and the delivery worker); stops all if one fails."""
         _require_model(self.config)
         try:
             _migrate_database(self.config)
             self.start_actions()
             self.start_rasa()
+            self.start_web()
             self.start_handoff_worker()
         except BaseException:
             self.stop()
             raise
         return self
 
-    def stop(self) -> None:
-        """Stops every started server (SIGTERM, then SIGKILL after a timeout)."""
-        for process in reversed(self._processes):
-            if process.poll() is None:
+    def restart_rasa(self) -> None:
+        """Stops and starts the Rasa server alone (conversations are persisted)."""
+        self.stop("rasa")
+        self.start_rasa()
+
+    def stop(self, *roles: str) -> None:
+        """Stops the given servers, or all (SIGTERM, then SIGKILL after a while)."""
+        chosen = [r for r in reversed(self._processes) if not roles or r in roles]
+        for role in chosen:
+            if self._processes[role].poll() is None:
                 with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGTERM)
-        for process in reversed(self._processes):
+                    os.killpg(self._processes[role].pid, signal.SIGTERM)
+        for role in chosen:
+            process = self._processes.pop(role)
             try:
                 process.wait(timeout=STOP_TIMEOUT)
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-        self._processes.clear()
 
     def alive(self) -> bool:
         """True while every started server is still running."""
-        return all(p.poll() is None for p in self._processes)
+        return all(p.poll() is None for p in self._processes.values())
 
-    def pids(self) -> List[int]:
-        """Process ids of the running servers (actions first)."""
-        return [p.pid for p in self._processes]
+    def pids(self) -> Dict[str, int]:
+        """Process ids of the running servers, by role."""
+        return {role: p.pid for role, p in self._processes.items()}
 
 
 @contextlib.contextmanager
@@ -275,7 +293,9 @@ def _stop_on_signals() -> None:
 
 def run_forever(config: ServerConfig) -> int:
     """``make run``: start both servers, say how to talk to them, wait for Ctrl-C."""
-    problem = _check_ports(config.actions_port, config.rasa_port)
+    problem = _check_ports(
+        config.actions_port, config.rasa_port, *filter(None, [config.web_port])
+    )
     if problem:
         print(problem, file=sys.stderr)
         return 1
@@ -294,6 +314,7 @@ def run_forever(config: ServerConfig) -> int:
         f"""
 The vertebroplasty assistant is running.
 
+  Open in a browser:   {config.web_url}
   Chat in a terminal:  make shell   (from a second terminal)
   REST channel:        curl -s {config.rasa_url}/webhooks/rest/webhook \\
                          -H 'Content-Type: application/json' \\

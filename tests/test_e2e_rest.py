@@ -242,3 +242,26 @@ def test_status_and_cancel_in_the_same_conversation_only(servers):
     assert "has been cancelled" in " ".join(
         mine.texts(f"cancel my booking {reference}")
     )
+
+
+def test_a_channel_without_buttons_numbers_the_options(servers):
+    url = f"{servers.config.rasa_url}/webhooks/numbered/webhook"
+    sender = uuid.uuid4().hex
+
+    def say(message):
+        body = json.dumps({"sender": sender, "message": message}).encode()
+        request = urllib.request.Request(
+            url, data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            replies = json.loads(response.read())
+        assert all("buttons" not in reply for reply in replies)
+        return " ".join(reply["text"] for reply in replies)
+
+    answer = say("what are the risks?")
+    assert (
+        "Reply with a number:\n1. Tell me more\n2. Can it cause new fractures?"
+        in answer
+    )
+    assert "Any procedure through the skin" in say("1")  # 1 = Tell me more
+    assert "10% of patients" in say("option 1")  # its first follow-up, new fractures

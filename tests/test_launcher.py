@@ -36,7 +36,7 @@ def test_a_missing_model_is_refused_before_anything_starts(tmp_path):
     try:
         with pytest.raises(launcher.LaunchError, match="make train"):
             servers.start()
-        assert servers.pids() == []
+        assert servers.pids() == {}
     finally:
         servers.stop()  # whatever happened, never leave a server behind
     assert not port_in_use(config.actions_port)

@@ -1,0 +1,1 @@
+"""Custom Rasa input channels (Rasa server code; the logic is in ``bot``)."""
