@@ -47,6 +47,24 @@ class ServerConfig:
     credentials: Path = Path("credentials.yml")
     env: Dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def isolated(
+        cls, scratch: Path, web: bool = False, model: Path | None = None, **env: str
+    ) -> "ServerConfig":
+        """Servers on free ports with their own databases and logs in ``scratch``.
+
+        For tests, benchmarks and tools, so they never touch ``var/``.
+        """
+        return cls(
+            model=model or cls.model,
+            rasa_port=free_port(),
+            actions_port=free_port(),
+            web_port=free_port() if web else None,
+            log_dir=scratch / "logs",
+            tracker_db=scratch / "tracker.db",
+            env={"BOT_DB": str(scratch / "requests.db"), **env},
+        )
+
     @property
     def rasa_url(self) -> str:
         """Base URL of the Rasa server."""

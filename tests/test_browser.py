@@ -10,7 +10,7 @@ import sys
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from bot.launcher import ServerConfig, Servers, free_port
+from bot.launcher import ServerConfig, Servers
 from bot.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
@@ -31,15 +31,8 @@ ANSWER_TIMEOUT = 30_000
 def servers(tmp_path_factory):
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` first")
-    data = tmp_path_factory.mktemp("browser")
-    config = ServerConfig(
-        model=MODEL,
-        rasa_port=free_port(),
-        actions_port=free_port(),
-        web_port=free_port(),
-        log_dir=data / "logs",
-        tracker_db=data / "tracker.db",
-        env={"BOT_DB": str(data / "requests.db")},
+    config = ServerConfig.isolated(
+        tmp_path_factory.mktemp("browser"), web=True, model=MODEL
     )
     started = Servers(config).start()
     yield started

@@ -58,13 +58,11 @@ def database(tmp_path_factory):
 def servers(tmp_path_factory, webhook, database):
     if not MODEL.exists():
         pytest.fail(f"{MODEL} is missing: run `make train` first")
-    log_dir = tmp_path_factory.mktemp("logs")
-    config = ServerConfig(
+    config = ServerConfig.isolated(
+        tmp_path_factory.mktemp("e2e"),
         model=MODEL,
-        rasa_port=free_port(),
-        actions_port=free_port(),
-        log_dir=log_dir,
-        env={"BOT_DB": str(database), "HANDOFF_WEBHOOK_URL": webhook},
+        BOT_DB=str(database),
+        HANDOFF_WEBHOOK_URL=webhook,
     )
     with running(config) as started:
         yield started

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-from bot.launcher import ServerConfig, free_port, running
+from bot.launcher import ServerConfig, running
 from bot.paths import PROJECT_ROOT
 
 OUT = PROJECT_ROOT / "docs" / "widget.png"
@@ -32,14 +32,7 @@ CONVERSATION = [
 def main() -> int:
     """Takes the screenshot; returns the exit status."""
     with tempfile.TemporaryDirectory() as scratch:
-        config = ServerConfig(
-            rasa_port=free_port(),
-            actions_port=free_port(),
-            web_port=free_port(),
-            log_dir=Path(scratch),
-            tracker_db=Path(scratch) / "tracker.db",
-            env={"BOT_DB": str(Path(scratch) / "requests.db")},
-        )
+        config = ServerConfig.isolated(Path(scratch), web=True)
         with running(config), sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path="/usr/bin/chromium", args=FLAGS
