@@ -41,8 +41,10 @@ class ServerConfig:
     actions_port: int = 5055
     web_port: int | None = None  # the demo page; `make run` serves it on 8080
     log_dir: Path = Path("var/log")
-    # the SQLite conversation store; None keeps the one in endpoints.yml
-    tracker_db: Path | None = None
+    # where the SQLite conversation and lock stores go; None keeps endpoints.yml's
+    store_dir: Path | None = None
+    # Rasa server worker processes (each loads the model, ~0.7 GB)
+    rasa_workers: int = field(default_factory=lambda: default_rasa_workers())
     endpoints: Path = Path("endpoints.yml")
     credentials: Path = Path("credentials.yml")
     env: Dict[str, str] = field(default_factory=dict)
@@ -61,7 +63,7 @@ class ServerConfig:
             actions_port=free_port(),
             web_port=free_port() if web else None,
             log_dir=scratch / "logs",
-            tracker_db=scratch / "tracker.db",
+            store_dir=scratch,
             env={"BOT_DB": str(scratch / "requests.db"), **env},
         )
 
@@ -79,6 +81,14 @@ class ServerConfig:
     def actions_url(self) -> str:
         """Base URL of the action server."""
         return f"http://{HOST}:{self.actions_port}"
+
+
+def default_rasa_workers() -> int:
+    """``RASA_WORKERS`` if set, else one per core (at most 2: memory)."""
+    configured = os.environ.get("RASA_WORKERS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 def port_in_use(port: int) -> bool:
@@ -100,13 +110,17 @@ def _absolute(path: Path) -> Path:
 
 
 def _endpoints_for(config: ServerConfig) -> Path:
-    """endpoints.yml with our action server port (and tracker database)."""
+    """endpoints.yml with our action server port (and store files)."""
     with open(_absolute(config.endpoints), encoding="utf-8") as handle:
         endpoints = yaml.safe_load(handle) or {}
     endpoints.setdefault("action_endpoint", {})["url"] = f"{config.actions_url}/webhook"
-    tracker = endpoints.get("tracker_store") or {}
-    if config.tracker_db and tracker.get("dialect") == "sqlite":
-        tracker["db"] = str(config.tracker_db)
+    if config.store_dir:
+        tracker = endpoints.get("tracker_store") or {}
+        if tracker.get("dialect") == "sqlite":
+            tracker["db"] = str(config.store_dir / "tracker.db")
+        locks = endpoints.get("lock_store") or {}
+        if str(locks.get("type", "")).endswith("SQLiteLockStore"):
+            locks["db"] = str(config.store_dir / "locks.db")
     run_dir = _absolute(Path("var/run"))
     run_dir.mkdir(parents=True, exist_ok=True)
     path = run_dir / f"endpoints-{config.rasa_port}.yml"
@@ -217,7 +231,8 @@ class Servers:
             "--credentials",
             str(_absolute(config.credentials)),
         ]
-        log = self._spawn("rasa", args, config.env)
+        env = {"SANIC_WORKERS": str(config.rasa_workers), **config.env}
+        log = self._spawn("rasa", args, env)
         _wait_until_up(f"{config.rasa_url}/status", self._processes["rasa"], log)
         if not _get_json(f"{config.rasa_url}/status").get("model_id"):
             raise LaunchError(f"the Rasa server loaded no model; see {log}")

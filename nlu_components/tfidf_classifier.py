@@ -33,6 +33,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         return {
             "word_ngrams": list(defaults.word_ngrams),
             "char_ngrams": list(defaults.char_ngrams),
+            "min_df": defaults.min_df,
             "C": defaults.c,
             "max_iter": defaults.max_iter,
             "random_seed": defaults.random_seed,
@@ -56,6 +57,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         return IntentModelConfig(
             word_ngrams=tuple(self._config["word_ngrams"]),
             char_ngrams=tuple(self._config["char_ngrams"]),
+            min_df=int(self._config["min_df"]),
             c=float(self._config["C"]),
             max_iter=int(self._config["max_iter"]),
             random_seed=int(self._config["random_seed"]),

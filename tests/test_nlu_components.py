@@ -92,9 +92,10 @@ def trained_classifier(tmp_path):
     storage = LocalModelStorage(tmp_path)
     resource = Resource("intent_classifier")
     context = ExecutionContext(GraphSchema({}), "test")
-    untrained = TfidfIntentClassifier.create({}, storage, resource, context)
+    config = {"min_df": 1}  # six examples: keep n-grams seen once
+    untrained = TfidfIntentClassifier.create(config, storage, resource, context)
     untrained.train(TrainingData(training_examples=examples))
-    return TfidfIntentClassifier.load({}, storage, resource, context)
+    return TfidfIntentClassifier.load(config, storage, resource, context)
 
 
 def test_trained_classifier_ranks_intents_after_loading(trained_classifier):

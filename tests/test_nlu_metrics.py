@@ -2,7 +2,8 @@
 
 import pytest
 
-from tools.nlu_metrics import format_report, score
+from tools.evaluate_nlu import quality_failures
+from tools.nlu_metrics import format_comparison, format_report, score
 
 GOLD = [
     "ask_risks",
@@ -54,3 +55,26 @@ def test_report_lists_missed_emergencies():
 def test_lengths_must_match():
     with pytest.raises(ValueError, match="same length"):
         score(["a"], [], ["x"], [])
+
+
+def test_comparison_puts_models_side_by_side():
+    better = score(GOLD, GOLD, TEXTS, answer_intents=["ask_risks", "ask_cement"])
+    worse = score(GOLD, PRED, TEXTS, answer_intents=["ask_risks", "ask_cement"])
+    table = format_comparison({"project": better, "baseline": worse})
+    header = table.splitlines()[1]
+    assert header.index("project") < header.index("baseline")
+    accuracy = next(line for line in table.splitlines() if line.startswith("accuracy"))
+    assert accuracy.split()[1:] == ["100.0%", "33.3%"]
+    assert any(line.split()[0] == "emergency" for line in table.splitlines())
+
+
+def test_the_project_must_beat_every_baseline():
+    answers = ["ask_risks", "ask_cement"]
+    project = score(GOLD, PRED, TEXTS, answer_intents=answers)
+    perfect = score(GOLD, GOLD, TEXTS, answer_intents=answers)
+    assert quality_failures(perfect, {"weak": project}, 0.5) == []
+    failures = quality_failures(project, {"strong": perfect}, 0.5)
+    assert "accuracy 33.3% < 50%" in failures
+    assert "1 emergency examples missed" in failures
+    assert "strong baseline matches or beats the accuracy" in failures
+    assert "strong baseline matches or beats out-of-scope rejection" in failures

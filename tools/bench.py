@@ -154,12 +154,26 @@ async def booking(url: str) -> float:
     return time.perf_counter() - start
 
 
+def process_tree(pid: int) -> List[int]:
+    """``pid`` and all its descendants (e.g. the Rasa server's workers)."""
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            pids += process_tree(int(child))
+    return pids
+
+
 def peak_rss_mb(pid: int) -> float:
-    """Peak resident memory (VmHWM) of a running process, in MB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return float("nan")
+    """Peak resident memory (VmHWM) of a process and its descendants, in MB.
+
+    The sum of each process's peak: an upper bound of the tree's peak.
+    """
+    kilobytes = 0
+    for member in process_tree(pid):
+        for line in Path(f"/proc/{member}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                kilobytes += int(line.split()[1])
+    return round(kilobytes / 1024, 1)
 
 
 def train_from_scratch(out_dir: Path) -> float:
@@ -199,7 +213,9 @@ def first_answer_seconds(servers: Servers, started: float) -> float:
     return time.perf_counter() - started
 
 
-def run(turns: int, users: int, seconds: float, model: Path | None) -> Dict:
+def run(
+    turns: int, users: int, seconds: float, model: Path | None, workers: int | None
+) -> Dict:
     """Runs every measurement; returns the results."""
     results: Dict = {
         "machine": {
@@ -215,6 +231,8 @@ def run(turns: int, users: int, seconds: float, model: Path | None) -> Dict:
             results["train_seconds"] = round(train_from_scratch(scratch), 1)
             model = scratch / "bench.tar.gz"
         config = ServerConfig.isolated(scratch, model=model)
+        config.rasa_workers = workers or config.rasa_workers
+        results["rasa_workers"] = config.rasa_workers
         started = time.perf_counter()
         servers = Servers(config).start()
         try:
@@ -249,6 +267,7 @@ def format_table(results: Dict) -> str:
     machine = results["machine"]
     rows = [
         ("machine", f"{machine['cores']} cores, Python {machine['python']}"),
+        ("Rasa server workers", str(results["rasa_workers"])),
         ("rasa train from scratch", f"{results.get('train_seconds', 'skipped')} s"),
         ("cold start to first answer", f"{results['cold_start_seconds']} s"),
         (
@@ -288,8 +307,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--out", type=Path, default=PROJECT_ROOT / "results" / "bench.json"
     )
+    parser.add_argument(
+        "--workers", type=int, help="Rasa server workers (default: RASA_WORKERS)"
+    )
     args = parser.parse_args(argv)
-    results = run(args.turns, args.users, args.seconds, args.model)
+    results = run(args.turns, args.users, args.seconds, args.model, args.workers)
     print(format_table(results))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -1,9 +1,13 @@
-"""``make eval``: evaluate the trained NLU model on the held-out set.
+"""``make eval``: NLU quality on the held-out set, against two baselines.
 
-Prints accuracy, macro F1, per-intent F1, the worst confusions, emergency
-recall, false-emergency rate and out-of-scope rejection; writes them to
-``results/``; exits non-zero below the accuracy bar or on any missed
-emergency.
+Evaluates the trained project model and, trained in the same run on exactly
+the same training data, two baselines: Rasa's stock ``rasa init`` pipeline and
+a TF-IDF nearest-neighbour classifier. Prints the project's full report
+(accuracy, macro F1, per-intent F1, worst confusions, emergency recall,
+false-emergency rate, out-of-scope rejection), then the three side by side;
+writes both to ``results/``. Exits non-zero below the accuracy bar, on any
+missed emergency, or when a baseline matches the project on accuracy or
+out-of-scope rejection.
 """
 
 import argparse
@@ -11,15 +15,20 @@ import asyncio
 import json
 import logging
 import sys
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Callable, Dict, List, Sequence, Tuple
 
-from tools.nlu_metrics import Report, format_report, score
+from tools.nlu_metrics import Report, format_comparison, format_report, score
 
 DEFAULT_MODEL = "models/vertebroplasty.tar.gz"
 DEFAULT_DATA = "tests/nlu/heldout.yml"
+TRAINING_DATA = "data/nlu"
+RASA_INIT_CONFIG = "tools/baselines/rasa_init_config.yml"
 FALLBACK_INTENT = "nlu_fallback"
+PROJECT = "project"
 
 
 def quiet_rasa_logs() -> None:
@@ -30,7 +39,7 @@ def quiet_rasa_logs() -> None:
 
 
 def load_examples(path: str) -> List[Tuple[str, str]]:
-    """(text, intent) pairs of an NLU YAML file."""
+    """(text, intent) pairs of an NLU YAML file or folder."""
     from rasa.shared.nlu.training_data.loading import load_data
 
     data = load_data(path)
@@ -43,14 +52,16 @@ class Prediction:
 
     final: str
     top: str
-    confidence: float
 
 
-def _top_guess(parsed: Dict) -> Tuple[str, float]:
+Predictor = Callable[[Sequence[str]], List[Prediction]]
+
+
+def _top_guess(parsed: Dict) -> str:
     for entry in parsed.get("intent_ranking") or [parsed["intent"]]:
         if entry["name"] != FALLBACK_INTENT:
-            return entry["name"], float(entry.get("confidence") or 0.0)
-    return FALLBACK_INTENT, 0.0
+            return entry["name"]
+    return FALLBACK_INTENT
 
 
 async def _predict(model: str, texts: Sequence[str]) -> List[Prediction]:
@@ -60,13 +71,49 @@ async def _predict(model: str, texts: Sequence[str]) -> List[Prediction]:
     predictions = []
     for text in texts:
         parsed = await agent.parse_message(text)
-        predictions.append(Prediction(parsed["intent"]["name"], *_top_guess(parsed)))
+        predictions.append(Prediction(parsed["intent"]["name"], _top_guess(parsed)))
     return predictions
 
 
-def predict(model: str, texts: Sequence[str]) -> List[Prediction]:
-    """Predictions (after fallback and red-flag override) of a Rasa model."""
-    return asyncio.run(_predict(model, texts))
+def rasa_predictor(model: str) -> Predictor:
+    """Predictions (after fallback and any overrides) of a trained Rasa model."""
+    return lambda texts: asyncio.run(_predict(model, texts))
+
+
+def train_rasa_init_baseline(out_dir: str) -> Predictor:
+    """Trains the stock ``rasa init`` pipeline on the project's NLU data."""
+    from rasa.model_training import train_nlu
+
+    model = train_nlu(
+        RASA_INIT_CONFIG,
+        TRAINING_DATA,
+        out_dir,
+        fixed_model_name="rasa-init-baseline",
+        domain="domain",
+    )
+    if model is None:
+        raise RuntimeError("training the rasa init baseline failed")
+    return rasa_predictor(model)
+
+
+def train_nearest_neighbour_baseline(out_dir: str) -> Predictor:
+    """Tunes (on a training split) and fits the TF-IDF nearest-neighbour baseline."""
+    from tools.baselines.nearest_neighbour import NearestNeighbourClassifier, tune
+
+    examples = load_examples(TRAINING_DATA)
+    texts, intents = [t for t, _ in examples], [i for _, i in examples]
+    settings = tune(texts, intents)
+    print(f"nearest neighbour: k={settings.k}, threshold={settings.threshold}")
+    model = NearestNeighbourClassifier(settings).fit(texts, intents)
+    return lambda queries: [
+        Prediction(final, guess) for final, guess in model.predict_with_guess(queries)
+    ]
+
+
+BASELINES: Dict[str, Callable[[str], Predictor]] = {
+    "rasa_init": train_rasa_init_baseline,
+    "tfidf_knn": train_nearest_neighbour_baseline,
+}
 
 
 def answer_intents() -> List[str]:
@@ -76,11 +123,11 @@ def answer_intents() -> List[str]:
     return list(knowledge.load().answer_intents())
 
 
-def evaluate(model: str, data: str) -> Report:
-    """Scores ``model`` on the examples in ``data``."""
+def evaluate(predictor: Predictor, data: str) -> Report:
+    """Scores a predictor on the examples in ``data``."""
     examples = load_examples(data)
     texts = [t for t, _ in examples]
-    predictions = predict(model, texts)
+    predictions = predictor(texts)
     return score(
         [g for _, g in examples],
         [p.final for p in predictions],
@@ -90,28 +137,83 @@ def evaluate(model: str, data: str) -> Report:
     )
 
 
+def evaluate_baselines(
+    names: Sequence[str], data: str
+) -> Dict[str, Tuple[Report, float]]:
+    """Trains the named baselines from scratch and scores them; with training time."""
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="eval-baselines-") as scratch:
+        for name in names:
+            started = time.perf_counter()
+            predictor = BASELINES[name](scratch)
+            seconds = time.perf_counter() - started
+            print(f"{name}: trained in {seconds:.0f} s")
+            results[name] = (evaluate(predictor, data), seconds)
+    return results
+
+
+def quality_failures(
+    project: Report, baselines: Dict[str, Report], min_accuracy: float
+) -> List[str]:
+    """Why the project model does not meet its bars (empty when it does)."""
+    failures = []
+    if project.accuracy < min_accuracy:
+        failures.append(f"accuracy {project.accuracy:.1%} < {min_accuracy:.0%}")
+    if project.missed_emergencies:
+        failures.append(f"{len(project.missed_emergencies)} emergency examples missed")
+    for name, baseline in baselines.items():
+        if baseline.accuracy >= project.accuracy:
+            failures.append(f"{name} baseline matches or beats the accuracy")
+        if baseline.out_of_scope_rejection >= project.out_of_scope_rejection:
+            failures.append(f"{name} baseline matches or beats out-of-scope rejection")
+    return failures
+
+
+def _write(path: Path, content: Dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(content, indent=2), encoding="utf-8")
+    print(f"written to {path}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the evaluation; returns 1 if a quality bar is not met."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--data", default=DEFAULT_DATA)
-    parser.add_argument("--out", default="results/nlu_eval.json")
+    parser.add_argument("--out", default="results")
     parser.add_argument("--min-accuracy", type=float, default=0.90)
+    parser.add_argument(
+        "--baselines",
+        nargs="*",
+        choices=list(BASELINES),
+        default=list(BASELINES),
+        help="baselines to train and compare with (none: the project model only)",
+    )
     args = parser.parse_args(argv)
     quiet_rasa_logs()
-
-    report = evaluate(args.model, args.data)
-    print(format_report("project pipeline", report))
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report.as_dict(), indent=2), encoding="utf-8")
-    print(f"\nwritten to {out}")
 
-    failures = []
-    if report.accuracy < args.min_accuracy:
-        failures.append(f"accuracy {report.accuracy:.1%} < {args.min_accuracy:.0%}")
-    if report.missed_emergencies:
-        failures.append(f"{len(report.missed_emergencies)} emergency examples missed")
+    project = evaluate(rasa_predictor(args.model), args.data)
+    print(format_report(PROJECT, project))
+    _write(out / "nlu_eval.json", project.as_dict())
+
+    baselines: Dict[str, Report] = {}
+    if args.baselines:
+        trained = evaluate_baselines(args.baselines, args.data)
+        baselines = {name: report for name, (report, _) in trained.items()}
+        reports = {PROJECT: project, **baselines}
+        print("\n" + format_comparison(reports))
+        _write(
+            out / "nlu_comparison.json",
+            {
+                "held_out": args.data,
+                "training_data": TRAINING_DATA,
+                "training_seconds": {n: round(s, 1) for n, (_, s) in trained.items()},
+                "systems": {name: r.as_dict() for name, r in reports.items()},
+            },
+        )
+
+    failures = quality_failures(project, baselines, args.min_accuracy)
     for failure in failures:
         print(f"FAIL: {failure}", file=sys.stderr)
     return 1 if failures else 0

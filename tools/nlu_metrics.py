@@ -143,3 +143,42 @@ def format_report(name: str, report: Report) -> str:
             f"  {t}" for t in report.missed_emergencies
         ]
     return "\n".join(lines)
+
+
+SUMMARY_ROWS = (
+    ("accuracy", "accuracy", "{:.1%}"),
+    ("  before fallback", "classifier_accuracy", "{:.1%}"),
+    ("macro F1", "macro_f1", "{:.3f}"),
+    ("emergency recall", "emergency_recall", "{:.1%}"),
+    ("false-emergency rate", "false_emergency_rate", "{:.1%}"),
+    ("out-of-scope rejection", "out_of_scope_rejection", "{:.1%}"),
+    ("fallback rate", "fallback_rate", "{:.1%}"),
+)
+
+
+def format_comparison(reports: Dict[str, Report]) -> str:
+    """Several models' reports side by side: summary rows, then per-intent F1."""
+    names = list(reports)
+    width = max(12, *(len(n) for n in names))
+    first = next(iter(reports.values()))
+
+    def row(label: str, cells: Sequence[str]) -> str:
+        return f"{label:24}" + "".join(f" {c:>{width}}" for c in cells)
+
+    lines = [
+        f"== side by side: {first.examples} held-out examples",
+        row("", names),
+    ]
+    for label, attribute, fmt in SUMMARY_ROWS:
+        lines.append(
+            row(label, [fmt.format(getattr(r, attribute)) for r in reports.values()])
+        )
+    lines += ["", row("per-intent F1", [""] * len(names))]
+    for intent in first.per_intent:
+        lines.append(
+            row(
+                f"  {intent}",
+                [f"{r.per_intent[intent].f1:.2f}" for r in reports.values()],
+            )
+        )
+    return "\n".join(lines)

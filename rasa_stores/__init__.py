@@ -1,0 +1,1 @@
+"""Rasa server plug-ins configured in endpoints.yml: tracker store, lock store."""

@@ -1,0 +1,149 @@
+"""The cached SQL tracker store: same conversations as Rasa's, cheaper turns."""
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.paths import PROJECT_ROOT
+from rasa_stores.cached_sql_tracker import CachedSQLTrackerStore
+
+
+@pytest.fixture(scope="module")
+def domain():
+    return Domain.load(str(PROJECT_ROOT / "domain"))
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "tracker.db")
+
+
+def cached(domain, db, keep=10):
+    return CachedSQLTrackerStore(domain, keep_events=keep, dialect="sqlite", db=db)
+
+
+def plain(domain, db):
+    return SQLTrackerStore(domain, dialect="sqlite", db=db)
+
+
+def turn(i):
+    return [
+        UserUttered(f"question {i}", {"name": "ask_risks", "confidence": 1.0}),
+        ActionExecuted("action_answer_question"),
+        BotUttered(f"answer {i}"),
+        SlotSet("last_topic", f"topic-{i}"),
+        ActionExecuted("action_listen"),
+    ]
+
+
+async def converse(store, sender, turns, start=0):
+    """Retrieves, adds a turn and saves, like the Rasa server does per message."""
+    for i in range(start, start + turns):
+        tracker = await store.retrieve(sender)
+        if tracker is None:
+            tracker = await store.create_tracker(sender)
+        for event in turn(i):
+            tracker.update(event)
+        await store.save(tracker)
+
+
+async def test_every_event_is_stored_once_and_in_order(domain, db):
+    store = cached(domain, db, keep=10)
+    await converse(store, "c1", 30)  # 150 events, far more than the 10 kept
+    full = await plain(domain, db).retrieve("c1")
+    texts = [e.text for e in full.events if isinstance(e, UserUttered)]
+    assert texts == [f"question {i}" for i in range(30)]
+    assert len([e for e in full.events if isinstance(e, BotUttered)]) == 30
+
+
+async def test_a_short_tracker_still_has_the_exact_state(domain, db):
+    store = cached(domain, db, keep=6)
+    tracker = await store.create_tracker("c2")
+    tracker.update(SlotSet("full_name", "Ann Lee"))
+    tracker.update(ActiveLoop("request_form"))
+    await store.save(tracker)
+    await converse(store, "c2", 10)
+    again = await cached(domain, db, keep=6).retrieve("c2")  # a fresh store reads all
+    assert len(again.events) == 6
+    assert again.get_slot("full_name") == "Ann Lee"  # set 50 events ago
+    assert again.active_loop_name == "request_form"
+    assert again.get_slot("last_topic") == "topic-9"
+    assert again.latest_message.text == "question 9"
+
+
+async def test_it_matches_rasas_own_store(domain, db):
+    store = cached(domain, db, keep=500)
+    await converse(store, "c3", 12)
+    ours = await store.retrieve("c3")
+    theirs = await plain(domain, db).retrieve("c3")
+    assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in theirs.events]
+    assert ours.current_slot_values() == theirs.current_slot_values()
+
+
+async def test_events_written_by_another_server_are_read(domain, db):
+    first, second = cached(domain, db), cached(domain, db)
+    await converse(first, "c4", 3)
+    await converse(second, "c4", 2, start=3)  # a second Rasa server
+    tracker = await first.retrieve("c4")
+    assert tracker.latest_message.text == "question 4"
+    await converse(first, "c4", 1, start=5)
+    texts = [
+        e.text
+        for e in (await plain(domain, db).retrieve("c4")).events
+        if isinstance(e, UserUttered)
+    ]
+    assert texts == [f"question {i}" for i in range(6)]
+
+
+async def test_only_the_latest_session_is_read(domain, db):
+    store = cached(domain, db)
+    await converse(store, "c5", 2)
+    tracker = await store.retrieve("c5")
+    tracker.update(SessionStarted())
+    tracker.update(ActionExecuted("action_listen"))
+    await store.save(tracker)
+    await converse(store, "c5", 1, start=7)
+    events = (await store.retrieve("c5")).events
+    assert isinstance(events[0], SessionStarted)
+    assert [e.text for e in events if isinstance(e, UserUttered)] == ["question 7"]
+
+
+async def test_a_deleted_conversation_is_not_resurrected(domain, db):
+    store = cached(domain, db)
+    await converse(store, "c6", 2)
+    with store.session_scope() as session:
+        session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == "c6").delete()
+        session.commit()
+    assert await store.retrieve("c6") is None
+    assert await store.retrieve("never-seen") is None
+
+
+async def test_the_cache_is_bounded(domain, db):
+    store = CachedSQLTrackerStore(
+        domain, cached_conversations=3, dialect="sqlite", db=db
+    )
+    for sender in ("a", "b", "c", "d", "e"):
+        await converse(store, sender, 1)
+        await store.retrieve(sender)
+    assert list(store._cache) == ["c", "d", "e"]
+    assert (await store.retrieve("a")).latest_message.text == "question 0"
+
+
+async def test_a_tracker_made_elsewhere_is_saved_once(domain, db):
+    tracker = DialogueStateTracker("c7", domain.slots)
+    for event in turn(0):
+        tracker.update(event)
+    store = cached(domain, db)
+    await store.save(tracker)
+    await store.save(tracker)  # nothing new: nothing stored twice
+    stored = (await plain(domain, db).retrieve("c7")).events
+    assert [type(e).__name__ for e in stored] == [type(e).__name__ for e in turn(0)]
