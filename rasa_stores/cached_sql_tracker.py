@@ -31,6 +31,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from rasa_stores import response_validation
+
 logger = logging.getLogger(__name__)
 
 # set on each tracker this store returns: the last of its events that is stored
@@ -43,6 +45,15 @@ class _Conversation:
 
     last_row_id: int = 0
     events: List[Event] = field(default_factory=list)
+
+
+def _sqlite_write_ahead_log(connection: Any, _record: Any) -> None:
+    """WAL: readers never wait for a writer, and a commit does not wait for a
+    full sync of the file (a power cut may lose the last turns, a crash not)."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
@@ -65,9 +76,30 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             **kwargs: Database options for ``SQLTrackerStore``.
         """
         super().__init__(domain, **kwargs)
+        # Rasa builds its tracker store once in each worker at start-up: the
+        # place to make the per-turn response check cheap (see that module)
+        response_validation.prepare_once()
+        if self.engine.dialect.name == "sqlite":
+            self._keep_sqlite_connections_open()
         self.keep_events = int(keep_events)
         self.cached_conversations = int(cached_conversations)
         self._cache: OrderedDict[str, _Conversation] = OrderedDict()
+
+    def _keep_sqlite_connections_open(self) -> None:
+        """Pooled connections in WAL mode instead of one new connection per read.
+
+        SQLAlchemy opens and closes a SQLite file for every session by default,
+        and closing the last connection checkpoints the write-ahead log.
+        """
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(
+            url,
+            poolclass=sa.pool.QueuePool,
+            connect_args={"check_same_thread": False},
+        )
+        sa.event.listen(self.engine, "connect", _sqlite_write_ahead_log)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _new_rows(self, session: Any, sender_id: str) -> List[Any] | None:
         """Rows of this session not read yet; None when there is no conversation."""

@@ -1,0 +1,1 @@
+"""Baselines that `make eval` compares the project's NLU with."""
