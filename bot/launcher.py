@@ -32,6 +32,14 @@ class LaunchError(RuntimeError):
     """A server did not start."""
 
 
+def default_rasa_workers() -> int:
+    """``RASA_WORKERS`` if set, else one per core (at most 2: memory)."""
+    configured = os.environ.get("RASA_WORKERS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 @dataclass
 class ServerConfig:
     """What to start, and where."""
@@ -44,7 +52,7 @@ class ServerConfig:
     # where the SQLite conversation and lock stores go; None keeps endpoints.yml's
     store_dir: Path | None = None
     # Rasa server worker processes (each loads the model, ~0.7 GB)
-    rasa_workers: int = field(default_factory=lambda: default_rasa_workers())
+    rasa_workers: int = field(default_factory=default_rasa_workers)
     endpoints: Path = Path("endpoints.yml")
     credentials: Path = Path("credentials.yml")
     env: Dict[str, str] = field(default_factory=dict)
@@ -81,14 +89,6 @@ class ServerConfig:
     def actions_url(self) -> str:
         """Base URL of the action server."""
         return f"http://{HOST}:{self.actions_port}"
-
-
-def default_rasa_workers() -> int:
-    """``RASA_WORKERS`` if set, else one per core (at most 2: memory)."""
-    configured = os.environ.get("RASA_WORKERS", "")
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
-    return max(1, min(2, os.cpu_count() or 1))
 
 
 def port_in_use(port: int) -> bool:

@@ -98,6 +98,13 @@ class SQLiteLockStore(LockStore):
             (lock.conversation_id, lock.dumps()),
         )
 
+    @staticmethod
+    def _delete(connection: sqlite3.Connection, conversation_id: str) -> None:
+        connection.execute(
+            "DELETE FROM conversation_locks WHERE conversation_id = ?",
+            (conversation_id,),
+        )
+
     def _modify(self, conversation_id: str, change: Callable[[TicketLock], Any]) -> Any:
         """Applies ``change`` to the stored lock (if any) atomically; saves it."""
         with self._transaction() as connection:
@@ -115,10 +122,7 @@ class SQLiteLockStore(LockStore):
     def delete_lock(self, conversation_id: str) -> None:
         """Removes the lock of ``conversation_id``."""
         with self._transaction() as connection:
-            connection.execute(
-                "DELETE FROM conversation_locks WHERE conversation_id = ?",
-                (conversation_id,),
-            )
+            self._delete(connection, conversation_id)
 
     def save_lock(self, lock: TicketLock) -> None:
         """Stores ``lock``, replacing the conversation's previous one."""
@@ -159,7 +163,4 @@ class SQLiteLockStore(LockStore):
             if lock.is_someone_waiting():
                 self._write(connection, lock)
             else:
-                connection.execute(
-                    "DELETE FROM conversation_locks WHERE conversation_id = ?",
-                    (conversation_id,),
-                )
+                self._delete(connection, conversation_id)

@@ -123,22 +123,34 @@ def answer_intents() -> List[str]:
     return list(knowledge.load().answer_intents())
 
 
-def evaluate(predictor: Predictor, data: str) -> Report:
-    """Scores a predictor on the examples in ``data``."""
-    examples = load_examples(data)
-    texts = [t for t, _ in examples]
+@dataclass(frozen=True)
+class HeldOut:
+    """The held-out examples and the intents answered with a topic, read once."""
+
+    examples: List[Tuple[str, str]]
+    answer_intents: List[str]
+
+    @classmethod
+    def load(cls, data: str) -> "HeldOut":
+        """Reads the held-out file and the knowledge base."""
+        return cls(load_examples(data), answer_intents())
+
+
+def evaluate(predictor: Predictor, held_out: HeldOut) -> Report:
+    """Scores a predictor on the held-out examples."""
+    texts = [t for t, _ in held_out.examples]
     predictions = predictor(texts)
     return score(
-        [g for _, g in examples],
+        [g for _, g in held_out.examples],
         [p.final for p in predictions],
         texts,
-        answer_intents(),
+        held_out.answer_intents,
         top_guesses=[p.top for p in predictions],
     )
 
 
 def evaluate_baselines(
-    names: Sequence[str], data: str
+    names: Sequence[str], held_out: HeldOut
 ) -> Dict[str, Tuple[Report, float]]:
     """Trains the named baselines from scratch and scores them; with training time."""
     results = {}
@@ -148,7 +160,7 @@ def evaluate_baselines(
             predictor = BASELINES[name](scratch)
             seconds = time.perf_counter() - started
             print(f"{name}: trained in {seconds:.0f} s")
-            results[name] = (evaluate(predictor, data), seconds)
+            results[name] = (evaluate(predictor, held_out), seconds)
     return results
 
 
@@ -193,13 +205,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     quiet_rasa_logs()
     out = Path(args.out)
 
-    project = evaluate(rasa_predictor(args.model), args.data)
+    held_out = HeldOut.load(args.data)
+    project = evaluate(rasa_predictor(args.model), held_out)
     print(format_report(PROJECT, project))
     _write(out / "nlu_eval.json", project.as_dict())
 
     baselines: Dict[str, Report] = {}
     if args.baselines:
-        trained = evaluate_baselines(args.baselines, args.data)
+        trained = evaluate_baselines(args.baselines, held_out)
         baselines = {name: report for name, (report, _) in trained.items()}
         reports = {PROJECT: project, **baselines}
         print("\n" + format_comparison(reports))

@@ -118,17 +118,26 @@ def score(
     )
 
 
+SUMMARY_ROWS = (
+    ("accuracy", "accuracy", "{:.1%}"),
+    ("  before fallback", "classifier_accuracy", "{:.1%}"),
+    ("macro F1", "macro_f1", "{:.3f}"),
+    ("emergency recall", "emergency_recall", "{:.1%}"),
+    ("false-emergency rate", "false_emergency_rate", "{:.1%}"),
+    ("out-of-scope rejection", "out_of_scope_rejection", "{:.1%}"),
+    ("fallback rate", "fallback_rate", "{:.1%}"),
+)
+
+
+def _summary(label: str, attribute: str, fmt: str, report: Report) -> str:
+    return f"{label:24}{fmt.format(getattr(report, attribute)):>7}"
+
+
 def format_report(name: str, report: Report) -> str:
     """A plain-text table of one report."""
     lines = [
         f"== {name}: {report.examples} held-out examples",
-        f"accuracy                {report.accuracy:7.1%}",
-        f"  before fallback       {report.classifier_accuracy:7.1%}",
-        f"macro F1                {report.macro_f1:7.3f}",
-        f"emergency recall        {report.emergency_recall:7.1%}",
-        f"false-emergency rate    {report.false_emergency_rate:7.1%}",
-        f"out-of-scope rejection  {report.out_of_scope_rejection:7.1%}",
-        f"fallback rate           {report.fallback_rate:7.1%}",
+        *(_summary(*row, report) for row in SUMMARY_ROWS),
         "",
         f"{'intent':22} {'prec':>6} {'recall':>6} {'F1':>6} {'n':>4}",
     ]
@@ -143,17 +152,6 @@ def format_report(name: str, report: Report) -> str:
             f"  {t}" for t in report.missed_emergencies
         ]
     return "\n".join(lines)
-
-
-SUMMARY_ROWS = (
-    ("accuracy", "accuracy", "{:.1%}"),
-    ("  before fallback", "classifier_accuracy", "{:.1%}"),
-    ("macro F1", "macro_f1", "{:.3f}"),
-    ("emergency recall", "emergency_recall", "{:.1%}"),
-    ("false-emergency rate", "false_emergency_rate", "{:.1%}"),
-    ("out-of-scope rejection", "out_of_scope_rejection", "{:.1%}"),
-    ("fallback rate", "fallback_rate", "{:.1%}"),
-)
 
 
 def format_comparison(reports: Dict[str, Report]) -> str:
