@@ -21,7 +21,7 @@ MODEL := models/vertebroplasty.tar.gz
 # what the trained model depends on (the knowledge file is read at run time)
 TRAINING_DATA := config.yml $(wildcard domain/*.yml) $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
 NLU_CODE := $(wildcard nlu_components/*.py) bot/domain_terms.py bot/language.py bot/intent_model.py \
-	bot/red_flags.py bot/spelling.py bot/spacy_pipeline.py
+	bot/red_flags.py bot/spelling.py bot/spacy_pipeline.py bot/language_id.py
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -35,7 +35,7 @@ help:
 	@echo "make test   set up what is missing, then run every test"
 	@echo "make shell  chat in the terminal      make lint   ruff + black --check"
 	@echo "make train  train the model           make bench  latency, throughput, memory, start-up"
-	@echo "make eval   NLU quality on held-out data against both baselines (~20 min)"
+	@echo "make eval   NLU quality against both baselines, emergency recognition (~30 min)"
 	@echo "make quality  the same against the fast baseline only (part of make test)"
 
 install: $(INSTALLED) $(SPACY_BUILT) $(WEB_DEPS)
@@ -95,13 +95,20 @@ conversations: $(MODEL)
 		--out results/conversations
 
 # NLU quality against both baselines (the rasa init one trains DIET for
-# 100 epochs: about 15 minutes on 2 cores)
+# 100 epochs: about 25 minutes on 2 cores), then emergency recognition scored
+# on the replies of the real servers (tests/red_flags/eval.yml) against its
+# targets: every emergency recognised, at most 2% false alarms. Not met yet
+# (see README, "Emergencies"): make eval fails until they are.
 eval: $(MODEL)
 	$(PY) -m tools.evaluate_nlu --model $(MODEL)
+	$(PY) -m tools.evaluate_red_flags --model $(MODEL)
 
-# the same quality bars, against the baseline that trains in seconds
+# the same quality bars, against the baseline that trains in seconds; for
+# emergencies, no worse than measured (96/124 recognised, 15/112 false alarms)
 quality: $(MODEL)
 	$(PY) -m tools.evaluate_nlu --model $(MODEL) --baselines tfidf_knn
+	$(PY) -m tools.evaluate_red_flags --model $(MODEL) \
+		--min-recall 0.77 --max-false-alarms 0.14
 
 e2e: $(MODEL)
 	$(PY) -m pytest -m e2e

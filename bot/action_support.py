@@ -17,8 +17,11 @@ from bot.settings import load_clinic
 
 logger = logging.getLogger(__name__)
 
+# an emergency paused a request form (domain/safety.yml)
+PAUSED_REQUEST = "paused_request"
+
 # what the request form collects (domain/handoff.yml); cleared when a request
-# is sent, declined, stopped or interrupted by an emergency
+# is sent, declined or stopped (an emergency only pauses it)
 REQUEST_SLOTS = (
     "full_name",
     "contact",
@@ -31,6 +34,7 @@ REQUEST_SLOTS = (
     "field_to_change",
     "failed_attempts",
     "requested_slot",
+    PAUSED_REQUEST,
 )
 
 
@@ -65,15 +69,23 @@ def knowledge_or_apology(
 
 
 # what the red-flag detector says about symptoms named in a question that
-# earns a safety net ("if this is happening now, call ...")
-SAFETY_NET_KINDS = ("general", "unclear")
+# earns a safety net ("if this is happening now, call ..."): asked in general,
+# only named, or over
+SAFETY_NET_KINDS = ("general", "unclear", "not_now")
+SEVERE_PAIN_KIND = "severe_pain"
 
 
-def _safety_net(kb: knowledge.KnowledgeBase, message: dict[str, Any]) -> str | None:
+def _safety_lines(
+    kb: knowledge.KnowledgeBase, message: dict[str, Any]
+) -> tuple[str | None, str | None]:
+    """What to say before the answer and after it, from the red-flag reading."""
     flags = message.get("red_flags") or {}
+    values = load_clinic().template_values()
+    if flags.get("kind") == SEVERE_PAIN_KIND:
+        return kb.ui["severe_pain"].format(**values), None
     if flags.get("symptoms") and flags.get("kind") in SAFETY_NET_KINDS:
-        return kb.ui["safety_net"].format(**load_clinic().template_values())
-    return None
+        return None, kb.ui["safety_net"].format(**values)
+    return None, None
 
 
 def answer_question(
@@ -98,7 +110,8 @@ def answer_question(
     resolved = answers.resolve(kb, question)
     if resolved is None:
         return None
-    reply = answers.answer(kb, resolved, extra=_safety_net(kb, message))
+    first, extra = _safety_lines(kb, message)
+    reply = answers.answer(kb, resolved, extra=extra, first=first)
     dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
     return resolved.topic.name
 

@@ -97,13 +97,19 @@ def _more_button(kb: KnowledgeBase) -> Dict[str, str]:
     return {"title": kb.ui["more_button"], "payload": TELL_MORE_PAYLOAD}
 
 
-def answer(kb: KnowledgeBase, resolved: Resolved, extra: str | None = None) -> Reply:
+def answer(
+    kb: KnowledgeBase,
+    resolved: Resolved,
+    extra: str | None = None,
+    first: str | None = None,
+) -> Reply:
     """The short answer for a resolved question.
 
     Args:
         kb: The knowledge base.
         resolved: Topic, focus and notice to answer with.
         extra: A further sentence to add at the end (e.g. a safety net).
+        first: A sentence to say before the answer (e.g. about severe pain).
 
     Returns:
         Focus text (if any) or the short answer, the notice, the sources, and
@@ -111,7 +117,8 @@ def answer(kb: KnowledgeBase, resolved: Resolved, extra: str | None = None) -> R
     """
     topic = resolved.topic
     focus = topic.focus.get(resolved.focus) if resolved.focus else None
-    parts = [focus.text if focus else topic.answer]
+    parts = [first] if first else []
+    parts.append(focus.text if focus else topic.answer)
     parts += [p for p in (resolved.notice, extra) if p]
     parts.append(sources_line(kb, focus.sources if focus else topic.sources))
     buttons = []

@@ -51,6 +51,7 @@ REQUIRED_UI = (
     "no_topic_yet",
     "personal_advice",
     "safety_net",
+    "severe_pain",
 )
 
 

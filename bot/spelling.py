@@ -1,8 +1,8 @@
 """Forgiving spelling for domain words ("feaver", "numbess", "bleding").
 
-Only words that are not English (not in spaCy's lemma lookup table) and are
-close to a domain word are corrected, so real words such as "breeding" or
-"forever" are never changed into symptoms.
+Only words that are neither English nor Spanish (not in spaCy's lemma lookup
+tables) and are close to a domain word are corrected, so real words such as
+"breeding", "forever" or "responde" are never changed into symptoms.
 """
 
 import difflib
@@ -16,21 +16,30 @@ import spacy_lookups_data
 
 from bot import domain_terms
 
-MIN_LENGTH = 5
+MIN_LENGTH = 4
+# words of this language are never "corrected" into English domain words
+SPANISH = "es"
 CUTOFF = 0.84
 
 
-@functools.lru_cache(maxsize=1)
-def english_words() -> FrozenSet[str]:
-    """Known English word forms: every inflected form and lemma in the table."""
+@functools.lru_cache(maxsize=4)
+def known_words(language: str) -> FrozenSet[str]:
+    """Known word forms of ``language``: every form and lemma in its spaCy table."""
     table = (
-        Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz"
+        Path(spacy_lookups_data.__file__).parent
+        / "data"
+        / f"{language}_lemma_lookup.json.gz"
     )
     with gzip.open(table, "rt", encoding="utf-8") as handle:
         lookup = json.load(handle)
     return frozenset(w.lower() for w in lookup) | frozenset(
         v.lower() for v in lookup.values()
     )
+
+
+def english_words() -> FrozenSet[str]:
+    """Known English word forms."""
+    return known_words("en")
 
 
 class SpellingCorrector:
@@ -43,7 +52,9 @@ class SpellingCorrector:
             vocabulary: Words to correct towards; defaults to the domain terms.
         """
         self._vocabulary = list(vocabulary or domain_terms.vocabulary())
-        self._known = english_words() | frozenset(self._vocabulary)
+        self._known = (
+            english_words() | known_words(SPANISH) | frozenset(self._vocabulary)
+        )
 
     def correct_word(self, word: str) -> str:
         """Returns the corrected form of one lowercase word (or the word itself)."""

@@ -1,12 +1,13 @@
 """What the custom components share: one domain analysis per message, a base."""
 
-from typing import Any, Dict, List, Type
+from typing import Any, Dict, Iterable, List, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc
 
@@ -30,17 +31,12 @@ def analysed(message: Message, model: SpacyModel) -> Doc:
     return doc
 
 
-class SpacyModelComponent(GraphComponent):
-    """Base of the untrained components that read the project's spaCy model."""
+class ConfiguredComponent(GraphComponent):
+    """Base of the project's untrained components: a configuration, nothing more."""
 
     def __init__(self, config: Dict[str, Any]) -> None:
         """Keeps the component's configuration."""
         self._config = {**self.get_default_config(), **config}
-
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        """Needs the spaCy model."""
-        return [SpacyNLP]
 
     @classmethod
     def create(
@@ -52,3 +48,42 @@ class SpacyModelComponent(GraphComponent):
     ) -> GraphComponent:
         """Creates the component (see parent class)."""
         return cls(config)
+
+
+class SpacyModelComponent(ConfiguredComponent):
+    """Base of the untrained components that read the project's spaCy model."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        """Needs the spaCy model."""
+        return [SpacyNLP]
+
+
+def intent_name(message: Message) -> str | None:
+    """The intent the pipeline has chosen so far."""
+    return (message.get(INTENT) or {}).get("name")
+
+
+def set_intent(message: Message, name: str, confidence: float = 1.0) -> None:
+    """Makes ``name`` the message's intent, first in its ranking."""
+    intent = {"name": name, "confidence": confidence}
+    ranking = [
+        entry
+        for entry in message.get(INTENT_RANKING_KEY) or []
+        if entry.get("name") != name
+    ]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+
+
+def fall_back_to_next_intent(message: Message, excluded: Iterable[str]) -> None:
+    """Replaces the intent by the best ranked one not in ``excluded``.
+
+    With none left, the message becomes ``nlu_fallback``.
+    """
+    skipped = {*excluded, DEFAULT_NLU_FALLBACK_INTENT_NAME}
+    for entry in message.get(INTENT_RANKING_KEY) or []:
+        if entry.get("name") not in skipped:
+            set_intent(message, entry["name"], entry.get("confidence", 0.0))
+            return
+    set_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)

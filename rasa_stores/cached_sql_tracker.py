@@ -10,10 +10,12 @@ changes three things:
   the rows added since (``id`` greater than the last one seen). It checks the
   stored maximum id first, so events written by another Rasa server are picked
   up and a deleted conversation is read afresh.
-- The tracker it returns is rebuilt by replaying every event of the session,
-  so slots, the active form and the latest message are exact. The tracker keeps
-  only the most recent ``keep_events`` events, which is all the rules and the
-  actions ever look at.
+- The tracker it returns holds the most recent ``keep_events`` events, which
+  is all the rules and the actions ever look at, after a snapshot of the state
+  at the cut: one ``SlotSet`` per slot that is set and the active form. Rasa
+  replays a tracker's events in several places (the rules' states, the form's
+  validation), so the snapshot keeps slots and the active form exact there too,
+  however long the conversation.
 - Saving stores exactly the events added since the tracker was read. They are
   found by identity, because Rasa's count-based way would lose events of a
   shortened tracker.
@@ -28,7 +30,7 @@ from typing import Any, Iterator, List
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.events import ActiveLoop, Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_stores import response_validation
@@ -152,14 +154,36 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             conversation = self._remember(sender_id, rows)
         if not conversation.events or not self.domain:
             return None
+        events = self._shortened(sender_id, conversation.events)
+        # room for a turn's new events, so none pushes the snapshot out
         tracker = DialogueStateTracker.from_events(
             sender_id,
-            conversation.events,
+            events,
             self.domain.slots,
-            max_event_history=self.keep_events,
+            max_event_history=len(events) + self.keep_events,
         )
         setattr(tracker, _STORED_UP_TO, tracker.events[-1] if tracker.events else None)
         return tracker
+
+    def _shortened(self, sender_id: str, events: List[Event]) -> List[Event]:
+        """The last ``keep_events`` events after a snapshot of the state before.
+
+        The kept events are the stored objects themselves (saving finds the new
+        ones by identity); the snapshot events are new and never saved.
+        """
+        if len(events) <= self.keep_events:
+            return events
+        head, tail = events[: -self.keep_events], events[-self.keep_events :]
+        before = DialogueStateTracker.from_events(sender_id, head, self.domain.slots)
+        stamp = tail[0].timestamp
+        snapshot: List[Event] = [
+            SlotSet(name, slot.value, timestamp=stamp)
+            for name, slot in before.slots.items()
+            if slot.value != slot.initial_value
+        ]
+        if before.active_loop_name:
+            snapshot.append(ActiveLoop(before.active_loop_name, timestamp=stamp))
+        return [head[0], *snapshot, *tail]
 
     def _additional_events(
         self, session: Any, tracker: DialogueStateTracker

@@ -73,6 +73,7 @@ def make_tracker(
     entities: List[Dict[str, Any]] | None = None,
     slots: Dict[str, Any] | None = None,
     earlier: List[Dict[str, Any]] | None = None,
+    active_loop: str | None = None,
     **parse: Any,
 ) -> Tracker:
     """A tracker whose latest message has ``intent``, ``text`` and ``entities``."""
@@ -90,6 +91,6 @@ def make_tracker(
         events=events,
         paused=False,
         followup_action=None,
-        active_loop={},
+        active_loop={"name": active_loop} if active_loop else {},
         latest_action_name="action_listen",
     )

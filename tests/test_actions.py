@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.contact import ActionContactClinic
 from actions.fallback import ActionClarify
 from actions.faq import ActionAnswerQuestion, ActionTellMore
-from actions.safety import ActionEmergency
+from actions.safety import ActionEmergency, ActionNotEmergency, ActionOtherLanguage
 from actions.session import ActionSessionStart
 from tests.conftest import make_tracker, user_event
 
@@ -111,16 +111,95 @@ async def test_emergency_names_the_configured_number(clinic_file):
     assert ActiveLoop(None) in events
 
 
-async def test_emergency_ends_a_form_and_forgets_its_answers(clinic_file):
+async def test_emergency_pauses_a_form_and_keeps_its_answers(clinic_file):
     tracker = make_tracker(
         "emergency",
         "my legs are numb",
         slots={"full_name": "Ann Lee", "requested_slot": "contact"},
+        active_loop="request_form",
     )
     events, _ = await run(ActionEmergency(), tracker)
-    assert ActiveLoop(None) in events
-    assert SlotSet("full_name", None) in events
-    assert SlotSet("requested_slot", None) in events
+    assert events == [ActiveLoop(None), SlotSet("paused_request", True)]
+
+
+async def test_emergency_outside_a_form_pauses_nothing(clinic_file):
+    events, _ = await run(ActionEmergency(), make_tracker("emergency", "help"))
+    assert events == [ActiveLoop(None)]
+
+
+async def test_emergency_offers_to_say_it_is_not_one(clinic_file, domain):
+    _, messages = await run(ActionEmergency(), make_tracker("emergency", "help"))
+    (variation,) = domain["responses"][messages[0]["response"]]
+    assert {"title": "It's not an emergency", "payload": "/not_emergency"} in (
+        variation["buttons"]
+    )
+
+
+async def test_a_spanish_emergency_is_answered_in_spanish_and_english(clinic_file):
+    tracker = make_tracker("emergency", "no puedo respirar", language="es")
+    _, messages = await run(ActionEmergency(), tracker)
+    assert messages[0]["response"] == "utter_emergency_es"
+    assert messages[0]["emergency_number"] == "112"
+
+
+@pytest.mark.parametrize(
+    ("slots", "active_loop", "response"),
+    [
+        ({}, None, "utter_not_emergency"),
+        ({"paused_request": True}, None, "utter_not_emergency_resume"),
+        ({}, "request_form", "utter_not_emergency_resume"),
+    ],
+)
+async def test_not_an_emergency_says_whether_the_request_goes_on(
+    clinic_file, slots, active_loop, response
+):
+    tracker = make_tracker(
+        "not_emergency", "false alarm", slots=slots, active_loop=active_loop
+    )
+    events, messages = await run(ActionNotEmergency(), tracker)
+    assert messages[0]["response"] == response
+    assert events == []  # the answers are kept; the form goes on by a rule
+
+
+@pytest.mark.parametrize(
+    ("language", "response"),
+    [("es", "utter_other_language_es"), ("fr", "utter_other_language")],
+)
+async def test_another_language_gets_a_note_with_the_clinic(
+    clinic_file, language, response
+):
+    tracker = make_tracker("other_language", "bonjour", language=language)
+    _, messages = await run(ActionOtherLanguage(), tracker)
+    assert messages[0]["response"] == response
+    assert messages[0]["clinic_phone"] == "020 7946 0000"
+
+
+def test_every_response_in_spanish_also_says_it_in_english(domain):
+    for name in ("utter_emergency_es", "utter_other_language_es"):
+        text = domain["responses"][name][0]["text"]
+        assert "Sorry" in text or "This could be an emergency" in text
+
+
+async def test_severe_pain_is_met_with_a_safety_line_first(clinic_file, kb):
+    tracker = make_tracker(
+        "ask_pain_relief",
+        "the pain is unbearable",
+        red_flags={"kind": "severe_pain", "symptoms": ["severe_pain"]},
+    )
+    _, messages = await run(ActionAnswerQuestion(), tracker)
+    first_line = kb.ui["severe_pain"].split(".")[0]
+    assert messages[0]["text"].startswith(first_line)
+    assert "112" in messages[0]["text"].split("\n\n")[0]
+
+
+async def test_a_symptom_that_is_over_gets_a_safety_net(clinic_file):
+    tracker = make_tracker(
+        "ask_suitability",
+        "i had chest pain last year, is vertebroplasty safe for me?",
+        red_flags={"kind": "not_now", "symptoms": ["chest_pain"]},
+    )
+    _, messages = await run(ActionAnswerQuestion(), tracker)
+    assert "call 112" in messages[0]["text"]
 
 
 async def test_emergency_still_names_a_number_without_settings(monkeypatch, tmp_path):
@@ -183,6 +262,8 @@ async def test_clarify_without_any_topic_guess_offers_the_clinic():
         ActionAnswerQuestion,
         ActionTellMore,
         ActionEmergency,
+        ActionNotEmergency,
+        ActionOtherLanguage,
         ActionClarify,
         ActionContactClinic,
     ],

@@ -6,6 +6,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot import spacy_pipeline
 from nlu_components.domain_terms import DomainTermExtractor
+from nlu_components.language_router import LanguageRouter
 from nlu_components.red_flags import RedFlagOverride
 
 
@@ -61,6 +62,52 @@ def test_a_general_question_classified_as_emergency_is_demoted(model):
     assert msg.get("red_flags")["kind"] == "general"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "and after?",  # a follow-up
+        "my mum",  # a name given in the request form
+        "I had a fever last week but I'm fine now",  # over
+        "my legs were weak before the fracture",  # before
+        "no fever, no numbness",  # denied
+    ],
+)
+def test_an_emergency_without_a_red_flag_now_falls_back(model, text):
+    ranking = [
+        {"name": "emergency", "confidence": 0.7},
+        {"name": "inform", "confidence": 0.2},
+    ]
+    msg = message(text, "emergency", ranking)
+    RedFlagOverride(RedFlagOverride.get_default_config()).process([msg], model)
+    assert msg.get("intent")["name"] == "inform"
+
+
+def test_a_sure_classifier_keeps_an_emergency_the_rules_cannot_read(model):
+    ranking = [
+        {"name": "emergency", "confidence": 0.8},
+        {"name": "inform", "confidence": 0.1},
+    ]
+    msg = message("something terrible is happening to my dad", "emergency", ranking)
+    RedFlagOverride(RedFlagOverride.get_default_config()).process([msg], model)
+    assert msg.get("intent")["name"] == "emergency"
+
+
+def test_an_unsure_classifier_emergency_the_rules_cannot_read_falls_back(model):
+    ranking = [
+        {"name": "emergency", "confidence": 0.4},
+        {"name": "inform", "confidence": 0.3},
+    ]
+    msg = message("something terrible is happening to my dad", "emergency", ranking)
+    RedFlagOverride(RedFlagOverride.get_default_config()).process([msg], model)
+    assert msg.get("intent")["name"] == "inform"
+
+
+def test_an_emergency_with_nothing_else_ranked_is_not_understood(model):
+    msg = message("and after?", "emergency")
+    RedFlagOverride({"intent": "emergency"}).process([msg], model)
+    assert msg.get("intent")["name"] == "nlu_fallback"
+
+
 def test_other_messages_keep_their_intent(model):
     msg = message("how long does it take", "ask_duration")
     RedFlagOverride({"intent": "emergency"}).process([msg], model)
@@ -114,3 +161,54 @@ def test_a_blank_message_is_not_understood_rather_than_guessed(
     msg = Message(data={"text": text})
     trained_classifier.process([msg])
     assert msg.get("intent") == {"name": "nlu_fallback", "confidence": 0.0}
+
+
+def router():
+    return LanguageRouter(LanguageRouter.get_default_config())
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("hola, ¿qué es la vertebroplastia?", "es"),
+        ("bonjour, est-ce que c'est douloureux ?", "fr"),
+    ],
+)
+def test_a_message_in_another_language_is_routed_to_one_intent(text, language):
+    msg = message(text, "ask_what_is")
+    router().process([msg])
+    assert msg.get("intent") == {"name": "other_language", "confidence": 1.0}
+    assert msg.get("language") == language
+
+
+@pytest.mark.parametrize("text", ["sí", "no"])
+def test_a_short_yes_or_no_keeps_its_intent_in_any_language(text):
+    msg = message(text, "affirm")
+    router().process([msg])
+    assert msg.get("intent")["name"] == "affirm"
+
+
+def test_it_is_not_an_emergency_keeps_its_intent_in_spanish():
+    msg = message("no es una urgencia", "not_emergency")
+    router().process([msg])
+    assert msg.get("intent")["name"] == "not_emergency"
+    assert msg.get("language") == "es"
+
+
+def test_an_english_message_taken_for_another_language_falls_back():
+    ranking = [
+        {"name": "other_language", "confidence": 0.6},
+        {"name": "thank", "confidence": 0.3},
+    ]
+    msg = message("ty", "other_language", ranking)
+    router().process([msg])
+    assert msg.get("intent")["name"] == "thank"
+    assert msg.get("language") == "en"
+
+
+def test_a_spanish_emergency_is_an_emergency_after_routing(model):
+    msg = message("me duele el pecho y no puedo respirar", "ask_risks")
+    router().process([msg])
+    RedFlagOverride({"intent": "emergency"}).process([msg], model)
+    assert msg.get("intent")["name"] == "emergency"
+    assert msg.get("language") == "es"

@@ -1,7 +1,9 @@
 """The red-flag detector: reports of dangerous symptoms versus general questions."""
 
 import pytest
+import yaml
 
+from bot.paths import PROJECT_ROOT
 from bot.red_flags import Kind, assess
 
 REPORTS = [
@@ -27,14 +29,55 @@ REPORTS = [
     ("urgent: numbness in legs", "numbness"),
     ("breathless and dizzy after the operation", "breathlessness"),
     ("tingling and numbness in my legs and it's getting worse", "numbness"),
+    # ways of saying it the first rules missed
+    ("i havent been able to go to the toilet for a wee all day", "urinary_retention"),
+    ("he can't pee since the op", "urinary_retention"),
+    ("i think she had a stroke", "stroke"),
+    ("his face is drooping and his speech is slurred", "stroke"),
+    ("I can't wake him", "collapse"),
+    ("she is unconscious", "collapse"),
+    (
+        "thanks for the info earlier. actually something's wrong, my breathing "
+        "has got really bad in the last 20 minutes",
+        "breathlessness",
+    ),
+    ("my legs have gone numb since this morning", "numbness"),
+    ("cant feel my leggs", "leg_weakness"),
+    ("I cant control my bladder anymore, started yesterday", "bladder_bowel"),
+    ("CHEST PAIN", "chest_pain"),
+    # Spanish
+    ("no puedo mover las piernas", "leg_weakness"),
+    ("me duele el pecho y no puedo respirar", "chest_pain"),
+    ("mi madre tiene fiebre después de la operación", "fever"),
+    ("mi padre se ha desmayado", "collapse"),
+    ("no siento las piernas desde ayer", "leg_weakness"),
 ]
 
 URGENT_WITHOUT_SYMPTOM = [
     "emergency",
+    "emergency! call an ambulance",
+    "should I call an ambulance?",
+    "HELP HELP HELP",
+    "can anyone help me quickly, something is really wrong",
+    "llamen una ambulancia",
     "emergancy!",
     "call an ambulance now please",
     "somebody help us quickly",
     "help immediately, it's my wife",
+]
+
+NOT_NOW = [
+    "I had a fever last week but I'm fine now",
+    "i had chest pain last year, is vertebroplasty safe for me?",
+    "my mum had numbness in her legs years ago",
+    "my legs were weak before the fracture",
+    "she's had numbness in her feet for years, nothing new",
+    "no fever, no numbness",
+    "she doesn't have a fever",
+    "he isn't short of breath",
+    "tuve fiebre el año pasado pero ya estoy bien",
+    "no tengo fiebre",
+    "dad had a mini stroke in 2019 but made a full recovery",
 ]
 
 GENERAL = [
@@ -49,6 +92,9 @@ GENERAL = [
     "does it ever cause leg weakness",
     "how do they prevent bleeding from the wound",
     "fever after vertebroplasty, is that normal?",
+    "what if I get a fever",
+    "what should I do if she has a fever now?",
+    "¿puede causar fiebre?",
 ]
 
 NOT_SYMPTOMS = [
@@ -68,6 +114,14 @@ NOT_SYMPTOMS = [
     "help me",
     "help please",
     "can you help me now with a question about the cement",
+    "it's not an emergency",
+    "no es una urgencia",
+    "the emergency department referred me to you for the fracture",
+    "the patient transport ambulance will bring my mum to her appointment",
+    "my vertebra collapsed",
+    "I have a collapsed L2 vertebra, is vertebroplasty the right treatment?",
+    "and after?",
+    "my mum",
 ]
 
 
@@ -84,6 +138,53 @@ def test_general_questions_about_symptoms_are_not_emergencies(analyser, text):
     verdict = assess(analyser.parse(text))
     assert verdict.kind is Kind.GENERAL, text
     assert not verdict.is_emergency
+
+
+@pytest.mark.parametrize("text", NOT_NOW)
+def test_symptoms_that_are_over_before_or_denied_are_not_emergencies(analyser, text):
+    verdict = assess(analyser.parse(text))
+    assert verdict.kind is Kind.NOT_NOW, text
+    assert verdict.symptoms
+
+
+@pytest.mark.parametrize(
+    "text", ["the pain is unbearable", "the pain is excruciating since this morning"]
+)
+def test_severe_pain_alone_earns_a_safety_line_not_an_alarm(analyser, text):
+    verdict = assess(analyser.parse(text))
+    assert verdict.kind is Kind.SEVERE_PAIN
+    assert not verdict.is_emergency
+
+
+def test_severe_pain_with_a_red_flag_is_an_emergency(analyser):
+    verdict = assess(analyser.parse("the pain is unbearable and my legs are numb"))
+    assert verdict.is_emergency
+    assert "numbness" in verdict.symptoms
+
+
+def test_a_report_buried_at_the_end_of_a_long_friendly_message(analyser):
+    text = (
+        "Hello again, thank you so much for all the information yesterday, it "
+        "was really helpful and my daughter read it all to me. The nurses were "
+        "lovely and the parking was easy. One thing though: since lunchtime my "
+        "left leg has gone weak and I can't lift it properly."
+    )
+    assert assess(analyser.parse(text)).is_emergency
+
+
+def _development_set():
+    path = PROJECT_ROOT / "tests" / "red_flags" / "dev.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
+
+
+def test_the_development_set_is_read_as_labelled(analyser):
+    """The set the rules were tuned on (the measured one is in make eval)."""
+    wrong = [
+        (m["label"], m["text"])
+        for m in _development_set()
+        if assess(analyser.parse(m["text"])).is_emergency != (m["label"] == "emergency")
+    ]
+    assert wrong == []
 
 
 @pytest.mark.parametrize("text", NOT_SYMPTOMS)

@@ -73,11 +73,38 @@ async def test_a_short_tracker_still_has_the_exact_state(domain, db):
     await store.save(tracker)
     await converse(store, "c2", 10)
     again = await cached(domain, db, keep=6).retrieve("c2")  # a fresh store reads all
-    assert len(again.events) == 6
+    # the session's first event, a snapshot of the state, then the last 6
+    snapshot = list(again.events)[1:-6]
+    assert {e.key: e.value for e in snapshot if isinstance(e, SlotSet)} == {
+        "full_name": "Ann Lee",
+        "last_topic": "topic-8",
+    }
+    assert [e.name for e in snapshot if isinstance(e, ActiveLoop)] == ["request_form"]
     assert again.get_slot("full_name") == "Ann Lee"  # set 50 events ago
     assert again.active_loop_name == "request_form"
     assert again.get_slot("last_topic") == "topic-9"
     assert again.latest_message.text == "question 9"
+
+
+async def test_replaying_a_short_tracker_gives_the_same_state(domain, db):
+    """Rasa's rules and forms rebuild state from ``tracker.events``."""
+    store = cached(domain, db, keep=6)
+    tracker = await store.create_tracker("c2b")
+    tracker.update(SlotSet("full_name", "Ann Lee"))
+    tracker.update(ActiveLoop("request_form"))
+    tracker.update(SlotSet("requested_slot", "details_confirmed"))
+    await store.save(tracker)
+    await converse(store, "c2b", 10)
+    again = await store.retrieve("c2b")
+    replayed = DialogueStateTracker.from_events("c2b", list(again.events), domain.slots)
+    assert replayed.active_loop_name == "request_form"
+    assert replayed.current_slot_values() == again.current_slot_values()
+    assert replayed.get_slot("requested_slot") == "details_confirmed"
+    # the snapshot is not stored again: the database has each event once
+    await store.save(again)
+    full = await plain(domain, db).retrieve("c2b")
+    names = [e.key for e in full.events if isinstance(e, SlotSet)]
+    assert names.count("full_name") == 1
 
 
 async def test_it_matches_rasas_own_store(domain, db):
