@@ -366,6 +366,8 @@ class Verdict:
 
     kind: Kind
     symptoms: Tuple[str, ...] = ()
+    # the message asks something ("is it normal to ...?")
+    question: bool = False
 
     @property
     def is_emergency(self) -> bool:
@@ -758,6 +760,13 @@ def _message_says_it_is_over(doc: Doc, resolved: Set[int]) -> bool:
 
 
 def assess(doc: Doc) -> Verdict:
+    """Reads ``doc`` for red-flag symptoms (see ``_assess``), and whether it asks."""
+    verdict = _assess(doc)
+    asks = any(_is_question(sentence) for sentence in doc.sents)
+    return Verdict(verdict.kind, verdict.symptoms, question=asks)
+
+
+def _assess(doc: Doc) -> Verdict:
     """Reads ``doc`` (from ``DomainAnalyser.parse``) for red-flag symptoms.
 
     Args:

@@ -4,8 +4,10 @@ Runs last, after the intent classifier, the FallbackClassifier and the language
 router. A report the rules recognise ("my legs went numb since the procedure",
 "no puedo mover las piernas") becomes ``emergency`` however unsure the
 classifier was. The classifier's own emergency is kept when it is sure
-(``keep_above``) of a message of a few words in which the rules find nothing
-that says "not now": it knows wordings the rules do not. It is dropped when the
+(``keep_above``) of a statement of a few words in which the rules find nothing
+that says "not now": it knows wordings the rules do not. A question ("is it
+normal to have some pain at the wound after?") is never an emergency on the
+classifier's word alone. It is dropped when the
 rules read the symptoms as over, denied, hypothetical or general ("I had a fever
 last week but I'm fine now"), or for short messages ("and after?", "my mum"),
 and the message falls back to its next intent. The rules' reading is added to
@@ -75,6 +77,7 @@ class RedFlagOverride(SpacyModelComponent, IntentClassifier):
         words = len((message.get(TEXT) or "").split())
         return (
             verdict.kind in UNDISCOUNTED
+            and not verdict.question  # never a question on the classifier's word
             and confidence >= self._config["keep_above"]
             and words >= self._config["keep_min_words"]
         )

@@ -92,6 +92,17 @@ def test_a_sure_classifier_keeps_an_emergency_the_rules_cannot_read(model):
     assert msg.get("intent")["name"] == "emergency"
 
 
+def test_a_question_is_never_an_emergency_on_the_classifiers_word(model):
+    ranking = [
+        {"name": "emergency", "confidence": 0.9},
+        {"name": "ask_recovery", "confidence": 0.1},
+    ]
+    text = "is it normal to have some pain at the wound after"
+    msg = message(text, "emergency", ranking)
+    RedFlagOverride(RedFlagOverride.get_default_config()).process([msg], model)
+    assert msg.get("intent")["name"] == "ask_recovery"
+
+
 def test_an_unsure_classifier_emergency_the_rules_cannot_read_falls_back(model):
     ranking = [
         {"name": "emergency", "confidence": 0.4},
