@@ -104,11 +104,11 @@ eval: $(MODEL)
 	$(PY) -m tools.evaluate_red_flags --model $(MODEL)
 
 # the same quality bars, against the baseline that trains in seconds; for
-# emergencies, no worse than measured (95/124 recognised, 15/112 false alarms)
+# emergencies, no worse than measured (121/124 recognised, 33/112 false alarms)
 quality: $(MODEL)
 	$(PY) -m tools.evaluate_nlu --model $(MODEL) --baselines tfidf_knn
 	$(PY) -m tools.evaluate_red_flags --model $(MODEL) \
-		--min-recall 0.766 --max-false-alarms 0.134
+		--min-recall 0.975 --max-false-alarms 0.295
 
 e2e: $(MODEL)
 	$(PY) -m pytest -m e2e
