@@ -9,11 +9,17 @@ from rasa_sdk.types import DomainDict
 
 from bot.action_support import PAUSED_REQUEST, utter_with_clinic
 
+# responses with a Spanish (and English) variant, named "<response>_es"
 SPANISH = "es"
 
 
-def _language(tracker: Tracker) -> str | None:
-    return (tracker.latest_message or {}).get("language")
+def _utter_in_their_language(
+    dispatcher: CollectingDispatcher, tracker: Tracker, response: str
+) -> None:
+    """Utters ``response``, or its Spanish variant to a message in Spanish."""
+    if (tracker.latest_message or {}).get("language") == SPANISH:
+        response = f"{response}_{SPANISH}"
+    utter_with_clinic(dispatcher, response)
 
 
 class ActionEmergency(Action):
@@ -34,10 +40,7 @@ class ActionEmergency(Action):
         domain: DomainDict,
     ) -> List[EventType]:
         """Utters the emergency advice (in Spanish too for Spanish); pauses a form."""
-        spanish = _language(tracker) == SPANISH
-        utter_with_clinic(
-            dispatcher, "utter_emergency_es" if spanish else "utter_emergency"
-        )
+        _utter_in_their_language(dispatcher, tracker, "utter_emergency")
         if tracker.active_loop_name:
             return [ActiveLoop(None), SlotSet(PAUSED_REQUEST, True)]
         return [ActiveLoop(None)]
@@ -77,8 +80,5 @@ class ActionOtherLanguage(Action):
         domain: DomainDict,
     ) -> List[EventType]:
         """Utters the note with the clinic's contact details."""
-        spanish = _language(tracker) == SPANISH
-        utter_with_clinic(
-            dispatcher, "utter_other_language_es" if spanish else "utter_other_language"
-        )
+        _utter_in_their_language(dispatcher, tracker, "utter_other_language")
         return []

@@ -19,6 +19,7 @@ Severe pain on its own ("the pain is unbearable") is not an emergency but
 earns a safety line; with a red flag named it is one.
 """
 
+import dataclasses
 import enum
 import itertools
 import re
@@ -27,8 +28,8 @@ from typing import FrozenSet, Iterable, List, Sequence, Set, Tuple
 
 from spacy.tokens import Doc, Span, Token
 
-from bot.domain_terms import NOT_ALONE_AN_EMERGENCY, PEOPLE
-from bot.symptom_words import CONCEPTS, FEVER_DEGREES, TEMPERATURE_WORDS
+from bot.domain_terms import NOT_ALONE_AN_EMERGENCY, PEOPLE, PHRASES
+from bot.symptom_words import CONCEPTS, FEVER_DEGREES, TEMPERATURE_WORDS, Concept
 
 SYMPTOM_LABEL = "symptom"
 
@@ -233,28 +234,7 @@ ALARM_PHRASES: FrozenSet[Tuple[str, str]] = frozenset(
     {("is", "wrong"), ("'s", "wrong"), ("s", "wrong"), ("very", "wrong")}
     | {("really", "wrong"), ("seriously", "wrong"), ("not", "right")}
 )
-# "help" alone asks what the assistant can do; with one of these it is a cry
-# for help ("someone help me now", "help quickly please")
 HELP_WORDS: FrozenSet[str] = frozenset({"help", "helpp", "heeelp", "ayuda", "ayudenme"})
-URGENCY_WORDS: FrozenSet[str] = (
-    URGENT
-    | PRESENT_TIME
-    | {
-        "someone",
-        "somebody",
-        "quick",
-        "quickly",
-        "immediately",
-        "hurry",
-        "rápido",
-        "rapido",
-        "alguien",
-        "favor",
-        "fast",
-        "anyone",
-        "anybody",
-    }
-)
 # with these, "help" is a cry even when put as a question ("can anyone help
 # me quickly?"); "now" alone is not enough there ("can you help me now with a
 # question")
@@ -267,6 +247,13 @@ PRESSING_WORDS: FrozenSet[str] = URGENT | {
     "rápido",
     "rapido",
 }
+# "help" alone asks what the assistant can do; with one of these in a
+# statement it is a cry for help ("someone help me now")
+URGENCY_WORDS: FrozenSet[str] = (
+    PRESSING_WORDS
+    | PRESENT_TIME
+    | {"someone", "somebody", "anyone", "anybody", "alguien", "favor"}
+)
 
 # a present-tense verb inside a symptom phrase: "the wound is red", "legs are weak"
 PRESENT_STATE: FrozenSet[str] = frozenset(
@@ -318,9 +305,13 @@ MONTHS: FrozenSet[str] = frozenset(
 GENERAL_AFTER: FrozenSet[str] = frozenset({"risk", "risks", "chance", "history"})
 ANATOMY_AFTER: FrozenSet[str] = frozenset(
     {"vertebra", "vertebrae", "vertebral", "bone", "bones", "disc", "spine", "lung"}
-    | {f"l{n}" for n in range(1, 6)}
-    | {f"t{n}" for n in range(1, 13)}
-    | {f"c{n}" for n in range(1, 8)}
+    # the spine levels the domain terms know: "L2", "T12", "C5"
+    | {
+        phrase
+        for phrases in PHRASES["spine_region"].values()
+        for phrase in phrases
+        if re.fullmatch(r"[ctl]\d+", phrase)
+    }
 )
 SERVICE_AFTER: FrozenSet[str] = frozenset(
     {"department", "dept", "room", "number", "numbers", "services", "service"}
@@ -338,6 +329,8 @@ CLAUSE_BREAKS: FrozenSet[str] = frozenset(
     {"but", "although", "though", "however", "whereas", "and", "or", "so"}
     | {"pero", "aunque", "y", "o", "pues"}
 )
+# a denial reaches over these: "no dizzy spells or faints"
+LIST_BREAKS: FrozenSet[str] = frozenset({"or", "o", "nor", "ni"})
 # between "no" and a symptom, a subject means "no" was an interjection ("no
 # he can't breathe"), not a denial of the symptom
 SUBJECT_PRONOUNS: FrozenSet[str] = frozenset(
@@ -466,28 +459,37 @@ def _chronic(tokens: Sequence[Token]) -> bool:
     return False
 
 
+def _is_negation(token: Token) -> bool:
+    return token.lower_ in NEGATION or token.lemma_ == "not"
+
+
+def _negation_before(
+    first: Token, window: int, through: FrozenSet[str] = frozenset()
+) -> Tuple[Token | None, List[Token]]:
+    """The nearest negation before ``first`` in its clause (within ``window``
+    words, crossing only the breaks in ``through``), and the words between."""
+    doc = first.doc
+    between: List[Token] = []
+    for token in reversed(doc[max(first.sent.start, first.i - window) : first.i]):
+        if _is_break(token) and token.lower_ not in through:
+            break
+        if _is_negation(token):
+            return token, between
+        between.append(token)
+    return None, between
+
+
 def _negated(symptom: Span) -> bool:
     """ "no fever", "she isn't short of breath", "doesn't have a fever"."""
-    doc = symptom.doc
     # "she hasn't fainted", "the site isn't red": a denial inside the span
     if any(
-        (t.lower_ in NEGATION or t.lemma_ == "not")
-        and t.lower_ != "sin"
-        and not _inability(t)
-        for t in symptom[1:]
+        _is_negation(t) and t.lower_ != "sin" and not _inability(t) for t in symptom[1:]
     ):
         return True
-    start = max(symptom.sent.start, symptom.start - NEGATION_WINDOW)
-    between: List[Token] = []
-    for token in reversed(doc[start : symptom.start]):
-        if _is_break(token) and token.lower_ not in ("or", "o", "nor", "ni"):
-            return False
-        if token.lower_ in NEGATION or token.lemma_ == "not":
-            if _inability(token):
-                return False  # "can't control my bladder" is the symptom
-            return not any(t.lower_ in SUBJECT_PRONOUNS for t in between)
-        between.append(token)
-    return False
+    negation, between = _negation_before(symptom[0], NEGATION_WINDOW, LIST_BREAKS)
+    if negation is None or _inability(negation):
+        return False  # "can't control my bladder" is the symptom
+    return not any(t.lower_ in SUBJECT_PRONOUNS for t in between)
 
 
 def _inability(negation: Token) -> bool:
@@ -545,15 +547,7 @@ def _is_statement(sentence: Span) -> bool:
 
 def _denied(token: Token) -> bool:
     """ "not an emergency", "no ambulance", "no es una urgencia"."""
-    doc = token.doc
-    for before in reversed(
-        doc[max(token.sent.start, token.i - NEGATION_WINDOW) : token.i]
-    ):
-        if _is_break(before):
-            return False
-        if before.lower_ in NEGATION or before.lemma_ == "not":
-            return True
-    return False
+    return _negation_before(token, NEGATION_WINDOW)[0] is not None
 
 
 def _urgent_words(tokens: Iterable[Token]) -> Set[str]:
@@ -650,7 +644,7 @@ def _classify(symptom: Span, urgent: bool, resolved: Set[int], over: bool) -> Ki
     if urgent or clause_present or (sentence_present and not hypothetical_before):
         return Kind.REPORT
     # "can't breathe" / "cannot feel my legs" are reports even without "I"
-    negated_inside = symptom[0].lower_ in NEGATION or symptom[0].lemma_ == "not"
+    negated_inside = _is_negation(symptom[0])
     stated = any(t.lower_ in PRESENT_STATE for t in symptom)
     if (negated_inside or stated or _subject_before(symptom)) and not (
         hypothetical_before
@@ -658,7 +652,7 @@ def _classify(symptom: Span, urgent: bool, resolved: Set[int], over: bool) -> Ki
         return Kind.REPORT
     if _is_statement(sentence):  # "breathless and dizzy after the operation"
         return Kind.REPORT
-    if _is_question(sentence) or any(t.lower_ in HYPOTHETICAL for t in clause):
+    if question or any(t.lower_ in HYPOTHETICAL for t in clause):
         return Kind.GENERAL
     if _shouted(sentence) or any(t.text.startswith("!") for t in sentence):
         return Kind.REPORT  # "CHEST PAIN", "chest pain!!!"
@@ -711,7 +705,7 @@ def _described_symptoms(doc: Doc, taken: Set[int]) -> List[Tuple[Span, str]]:
     return found
 
 
-def _problem_near(anchor: Token, concept) -> Token | None:  # type: ignore[no-untyped-def]
+def _problem_near(anchor: Token, concept: Concept) -> Token | None:
     sentence = anchor.sent
     for distance in range(1, concept.window + 1):
         for i in (anchor.i - distance, anchor.i + distance):
@@ -732,8 +726,7 @@ def _negation_just_before(token: Token) -> bool:
     """ "can't feel", "won't take", "no siente", "no la levanto"."""
     doc = token.doc
     return any(
-        t.lower_ in NEGATION or t.lemma_ == "not"
-        for t in doc[max(token.sent.start, token.i - 3) : token.i]
+        _is_negation(t) for t in doc[max(token.sent.start, token.i - 3) : token.i]
     )
 
 
@@ -761,9 +754,8 @@ def _message_says_it_is_over(doc: Doc, resolved: Set[int]) -> bool:
 
 def assess(doc: Doc) -> Verdict:
     """Reads ``doc`` for red-flag symptoms (see ``_assess``), and whether it asks."""
-    verdict = _assess(doc)
     asks = any(_is_question(sentence) for sentence in doc.sents)
-    return Verdict(verdict.kind, verdict.symptoms, question=asks)
+    return dataclasses.replace(_assess(doc), question=asks)
 
 
 def _assess(doc: Doc) -> Verdict:

@@ -7,10 +7,10 @@ classifier was. The classifier's own emergency is kept when it is sure
 (``keep_above``) of a statement of a few words in which the rules find nothing
 that says "not now": it knows wordings the rules do not. A question ("is it
 normal to have some pain at the wound after?") is never an emergency on the
-classifier's word alone. It is dropped when the
-rules read the symptoms as over, denied, hypothetical or general ("I had a fever
-last week but I'm fine now"), or for short messages ("and after?", "my mum"),
-and the message falls back to its next intent. The rules' reading is added to
+classifier's word alone. It is dropped when the rules read the symptoms as over,
+denied, hypothetical or general ("I had a fever last week but I'm fine now"), or
+for short messages ("and after?", "my mum"), and the message falls back to its
+next intent. The rules' reading is added to
 the output as ``red_flags`` for the actions (a safety line for symptoms that
 are not an emergency now, or for severe pain).
 """
@@ -61,8 +61,8 @@ class RedFlagOverride(SpacyModelComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         """``intent``: the intent a reported red flag becomes; when to keep the
-        classifier's own emergency (chosen on the held-out NLU set: 40 of 40
-        emergencies, 3 of 779 other messages)."""
+        classifier's own emergency (chosen on the development and held-out NLU
+        sets; see README, "Emergencies")."""
         return {"intent": EMERGENCY, "keep_above": 0.5, "keep_min_words": 3}
 
     def _classifier_is_sure(self, message: Message, verdict: red_flags.Verdict) -> bool:

@@ -1,5 +1,12 @@
-"""Shared fixtures: the knowledge base, the domain analyser, tracker builders."""
+"""Shared fixtures: the knowledge base, the domain analyser, tracker builders,
+and a REST client for the end-to-end tests."""
 
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+import uuid
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -94,3 +101,41 @@ def make_tracker(
         active_loop={"name": active_loop} if active_loop else {},
         latest_action_name="action_listen",
     )
+
+
+class Conversation:
+    """One conversation with a running Rasa server over the REST channel."""
+
+    def __init__(self, url: str) -> None:
+        self.url = f"{url}/webhooks/rest/webhook"
+        self.sender = uuid.uuid4().hex
+
+    def say(self, message: str) -> List[Dict[str, Any]]:
+        """Sends ``message``; the replies as the channel returns them."""
+        body = json.dumps({"sender": self.sender, "message": message}).encode()
+        request = urllib.request.Request(
+            self.url, data=body, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    def texts(self, message: str) -> List[str]:
+        """Sends ``message``; the texts of the replies."""
+        return [r.get("text", "") for r in self.say(message)]
+
+    def reply(self, message: str) -> str:
+        """Sends ``message``; all reply texts as one string."""
+        return " ".join(self.texts(message))
+
+
+def listed_requests(database: Path | str) -> List[Dict[str, Any]]:
+    """The stored requests, as staff list them (``bot requests list --json``)."""
+    listed = subprocess.run(
+        [sys.executable, "-m", "bot", "requests", "list", "--json"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "BOT_DB": str(database)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(listed.stdout)

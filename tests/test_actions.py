@@ -270,3 +270,11 @@ async def test_clarify_without_any_topic_guess_offers_the_clinic():
 )
 def test_every_action_is_declared_in_the_domain(domain, action):
     assert action().name() in domain["actions"]
+
+
+def test_the_safety_lines_name_kinds_the_detector_gives():
+    from bot import action_support
+    from bot.red_flags import Kind
+
+    named = {*action_support.SAFETY_NET_KINDS, action_support.SEVERE_PAIN_KIND}
+    assert named <= {kind.value for kind in Kind}

@@ -4,9 +4,6 @@ Needs the trained model (``make train``); ``make test`` runs it after training.
 """
 
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -18,6 +15,7 @@ import pytest
 
 from bot.launcher import ServerConfig, free_port, port_in_use, running
 from bot.paths import PROJECT_ROOT
+from tests.conftest import Conversation, listed_requests
 
 pytestmark = pytest.mark.e2e
 
@@ -69,23 +67,6 @@ def servers(tmp_path_factory, webhook, database):
     # both stopped: nothing listens on their ports any more
     assert not port_in_use(config.rasa_port)
     assert not port_in_use(config.actions_port)
-
-
-class Conversation:
-    def __init__(self, url):
-        self.url = f"{url}/webhooks/rest/webhook"
-        self.sender = uuid.uuid4().hex
-
-    def say(self, message):
-        body = json.dumps({"sender": self.sender, "message": message}).encode()
-        request = urllib.request.Request(
-            self.url, data=body, headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())
-
-    def texts(self, message):
-        return [r.get("text", "") for r in self.say(message)]
 
 
 @pytest.fixture
@@ -192,15 +173,7 @@ def test_a_full_booking_is_stored_listed_and_delivered_once(servers, database):
         assert expected in texts, (message, texts)
     reference = texts.split("Your reference is ")[1][:8]
 
-    listed = subprocess.run(
-        [sys.executable, "-m", "bot", "requests", "list", "--json"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "BOT_DB": str(database)},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    (row,) = [r for r in json.loads(listed.stdout) if r["reference"] == reference]
+    (row,) = [r for r in listed_requests(database) if r["reference"] == reference]
     assert row["full_name"] == "Zara Okafor"
     assert row["contact"] == "zara.okafor@example.org"
     assert row["contact_type"] == "email"

@@ -4,18 +4,12 @@ Starts both real servers on free ports (stopped at the end, also on failure).
 Texts the assistant says are read from the domain, not copied here.
 """
 
-import json
-import os
-import subprocess
-import sys
-import urllib.request
-import uuid
-
 import pytest
-import yaml
 
 from bot.launcher import ServerConfig, running
 from bot.paths import PROJECT_ROOT
+from tests.conftest import Conversation, listed_requests
+from tools.evaluate_red_flags import emergency_headline
 
 pytestmark = pytest.mark.e2e
 
@@ -40,27 +34,18 @@ EMERGENCIES = [
     "i havent been able to go to the toilet for a wee all day",
     "my breathing has got really bad in the last 20 minutes",
 ]
+EMERGENCY = emergency_headline()
 
 
-def _domain():
-    merged = {}
-    for path in sorted((PROJECT_ROOT / "domain").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for key in ("responses", "forms"):
-            merged.setdefault(key, {}).update(data.get(key) or {})
-    return merged
+@pytest.fixture(scope="module")
+def said(domain):
+    """The first sentence of a response's last variation, as the user sees it."""
 
+    def first_sentence(response):
+        text = domain["responses"][response][-1]["text"]
+        return text.split(".")[0].split("?")[0].split("{")[0].strip()
 
-DOMAIN = _domain()
-
-
-def first_sentence(response):
-    """The first sentence of a response's first variation, as the user sees it."""
-    text = DOMAIN["responses"][response][-1]["text"]
-    return text.split(".")[0].split("?")[0].split("{")[0].strip()
-
-
-EMERGENCY = first_sentence("utter_emergency")
+    return first_sentence
 
 
 @pytest.fixture(scope="module")
@@ -73,84 +58,61 @@ def servers(tmp_path_factory):
         yield started
 
 
-class Chat:
-    def __init__(self, url):
-        self.url = f"{url}/webhooks/rest/webhook"
-        self.sender = f"safety-{uuid.uuid4().hex}"
-
-    def say(self, message):
-        body = json.dumps({"sender": self.sender, "message": message}).encode()
-        request = urllib.request.Request(
-            self.url, data=body, headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return " ".join(r.get("text", "") for r in json.loads(response.read()))
-
-
-def _stored(servers):
-    listed = subprocess.run(
-        [sys.executable, "-m", "bot", "requests", "list", "--json"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "BOT_DB": servers.config.env["BOT_DB"]},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(listed.stdout)
-
-
-def test_every_step_the_form_asks_is_covered_here():
-    asked = DOMAIN["forms"][FORM]["required_slots"]
+def test_every_step_the_form_asks_is_covered_here(domain):
+    asked = domain["forms"][FORM]["required_slots"]
     assert [slot for slot in asked if slot != "field_to_change"] == list(ANSWERS)
 
 
 @pytest.mark.parametrize("step", range(len(ANSWERS)))
-def test_an_emergency_at_each_step_then_a_false_alarm_loses_nothing(servers, step):
+def test_an_emergency_at_each_step_then_a_false_alarm_loses_nothing(
+    servers, said, step
+):
     slots = list(ANSWERS)
     name = NAMES[step]
     answers = {**ANSWERS, "full_name": name}
-    chat = Chat(servers.config.rasa_url)
-    chat.say("I'd like to book a consultation")
+    chat = Conversation(servers.config.rasa_url)
+    chat.reply("I'd like to book a consultation")
     for slot in slots[:step]:
-        chat.say(answers[slot])
+        chat.reply(answers[slot])
     asked = slots[step]
 
-    reply = chat.say(EMERGENCIES[step])
+    reply = chat.reply(EMERGENCIES[step])
     assert EMERGENCY in reply, (asked, reply)
-    assert first_sentence(f"utter_ask_{asked}") not in reply  # not asked again yet
+    assert said(f"utter_ask_{asked}") not in reply  # not asked again yet
 
-    reply = chat.say("it's not an emergency")
-    assert first_sentence("utter_not_emergency_resume") in reply
-    assert first_sentence(f"utter_ask_{asked}") in reply, (asked, reply)
+    reply = chat.reply("it's not an emergency")
+    assert said("utter_not_emergency_resume") in reply
+    assert said(f"utter_ask_{asked}") in reply, (asked, reply)
 
     for slot in slots[step:]:
-        reply = chat.say(answers[slot])
+        reply = chat.reply(answers[slot])
     assert "Your reference is" in reply, reply
     reference = reply.split("Your reference is ")[1][:8]
-    rows = [r for r in _stored(servers) if r["full_name"] == name]
+    stored = listed_requests(servers.config.env["BOT_DB"])
+    rows = [r for r in stored if r["full_name"] == name]
     assert [r["reference"] for r in rows] == [reference]  # stored once
     assert rows[0]["contact"] == "07700900123"
     assert rows[0]["preferred_time"] == "monday morning"
 
 
-def test_an_emergency_when_asked_what_to_change(servers):
-    chat = Chat(servers.config.rasa_url)
+def test_an_emergency_when_asked_what_to_change(servers, said):
+    chat = Conversation(servers.config.rasa_url)
     for message in ["book a consultation", "Gus Park", *list(ANSWERS.values())[1:5]]:
-        chat.say(message)
-    assert first_sentence("utter_ask_field_to_change") in chat.say("/deny")
-    assert EMERGENCY in chat.say("i think she had a stroke")
-    reply = chat.say("/not_emergency")
-    assert first_sentence("utter_ask_field_to_change") in reply
+        chat.reply(message)
+    assert said("utter_ask_field_to_change") in chat.reply("/deny")
+    assert EMERGENCY in chat.reply("i think she had a stroke")
+    reply = chat.reply("/not_emergency")
+    assert said("utter_ask_field_to_change") in reply
 
 
-def test_a_spanish_emergency_in_the_form_is_answered_in_both_languages(servers):
-    chat = Chat(servers.config.rasa_url)
-    chat.say("book a consultation")
-    reply = chat.say("no puedo mover las piernas")
-    assert first_sentence("utter_emergency_es") in reply
+def test_a_spanish_emergency_in_the_form_is_answered_in_both_languages(servers, said):
+    chat = Conversation(servers.config.rasa_url)
+    chat.reply("book a consultation")
+    reply = chat.reply("no puedo mover las piernas")
+    assert said("utter_emergency_es") in reply
     assert EMERGENCY in reply
-    reply = chat.say("no es una urgencia")
-    assert first_sentence("utter_ask_full_name") in reply
+    reply = chat.reply("no es una urgencia")
+    assert said("utter_ask_full_name") in reply
 
 
 # what to say to get each kind of bot question, and how to recognise it
@@ -169,21 +131,23 @@ BOT_QUESTIONS = [
 
 
 @pytest.mark.parametrize(("before", "asked"), BOT_QUESTIONS)
-def test_an_emergency_right_after_each_kind_of_bot_question(servers, before, asked):
-    chat = Chat(servers.config.rasa_url)
+def test_an_emergency_right_after_each_kind_of_bot_question(
+    servers, said, before, asked
+):
+    chat = Conversation(servers.config.rasa_url)
     for message in before:
-        reply = chat.say(message)
+        reply = chat.reply(message)
     if asked:
-        assert first_sentence(asked) in reply, (before, reply)
-    assert EMERGENCY in chat.say("my dad has collapsed and he won't wake up")
+        assert said(asked) in reply, (before, reply)
+    assert EMERGENCY in chat.reply("my dad has collapsed and he won't wake up")
 
 
 def test_a_false_alarm_outside_a_form_costs_nothing(servers):
-    chat = Chat(servers.config.rasa_url)
+    chat = Conversation(servers.config.rasa_url)
     for message in [
         "I had a fever last week but I'm fine now",
         "my vertebra collapsed",
         "and after?",
         "is it normal to have some pain at the wound after",
     ]:
-        assert EMERGENCY not in chat.say(message), message
+        assert EMERGENCY not in chat.reply(message), message
