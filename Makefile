@@ -19,8 +19,8 @@ SPACY_BUILT := $(SPACY_MODEL)/meta.json
 MODEL := models/vertebroplasty.tar.gz
 
 # what the trained model depends on (the knowledge file is read at run time)
-TRAINING_DATA := config.yml $(wildcard domain/*.yml) $(shell find data/nlu data/rules data/stories -name '*.yml' 2>/dev/null)
-NLU_CODE := $(wildcard nlu_components/*.py) bot/domain_terms.py bot/language.py bot/intent_model.py \
+TRAINING_DATA := config.yml $(wildcard domain/*.yml) $(shell find data/nlu data/rules data/stories data/red_flags -name '*.yml' 2>/dev/null)
+NLU_CODE := $(wildcard nlu_components/*.py) bot/domain_terms.py bot/language.py bot/intent_model.py bot/emergency_model.py bot/sentence_embeddings.py bot/red_flag_sets.py \
 	bot/red_flags.py bot/spelling.py bot/spacy_pipeline.py bot/language_id.py
 
 export RASA_TELEMETRY_ENABLED := false
@@ -40,13 +40,14 @@ help:
 
 install: $(INSTALLED) $(SPACY_BUILT) $(WEB_DEPS)
 
-$(INSTALLED): requirements.txt
+$(INSTALLED): requirements.txt requirements-no-deps.txt
 	@if [ -z "$(PYTHON_310)" ]; then \
 		echo "error: Python 3.10 not found (Rasa 3.6 runs on Python 3.8-3.10)." >&2; \
 		echo "Install it, e.g. 'pyenv install 3.10.13', then run make again." >&2; \
 		exit 1; fi
 	$(PYTHON_310) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -r requirements-no-deps.txt
 	touch $@
 
 # the chat widget's libraries, from the npm registry (served locally, no CDN)
@@ -104,11 +105,12 @@ eval: $(MODEL)
 	$(PY) -m tools.evaluate_red_flags --model $(MODEL)
 
 # the same quality bars, against the baseline that trains in seconds; for
-# emergencies, no worse than measured (121/124 recognised, 33/112 false alarms)
+# emergencies, no worse than measured (155/156 recognised, 17/178 false alarms),
+# with a message's margin each way
 quality: $(MODEL)
 	$(PY) -m tools.evaluate_nlu --model $(MODEL) --baselines tfidf_knn
 	$(PY) -m tools.evaluate_red_flags --model $(MODEL) \
-		--min-recall 0.975 --max-false-alarms 0.295
+		--min-recall 0.985 --max-false-alarms 0.102
 
 e2e: $(MODEL)
 	$(PY) -m pytest -m e2e

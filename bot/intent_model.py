@@ -10,12 +10,12 @@ the evaluation can train and compare it directly.
 import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import List, Sequence, Tuple
+from typing import Any, Dict, List, Sequence, Tuple, Type, TypeVar
 
 import skops.io as sio
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_union
+from sklearn.pipeline import FeatureUnion, Pipeline, make_union
 
 Ranking = List[Tuple[str, float]]
 
@@ -42,27 +42,62 @@ class IntentModelConfig:
     random_seed: int = 42
 
 
+def text_features(
+    word_ngrams: Tuple[int, int], char_ngrams: Tuple[int, int], min_df: int
+) -> FeatureUnion:
+    """TF-IDF of word n-grams and of character n-grams (which absorb typos)."""
+    return make_union(
+        TfidfVectorizer(
+            ngram_range=word_ngrams, min_df=min_df, sublinear_tf=True, lowercase=True
+        ),
+        TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=char_ngrams,
+            min_df=min_df,
+            sublinear_tf=True,
+            lowercase=True,
+        ),
+    )
+
+
+def load_trusted(path: Path, what: str) -> Dict[str, Any]:
+    """Reads a skops file, refusing any type beyond ``TRUSTED_TYPES``.
+
+    Raises:
+        ModelFileError: if the file is missing, damaged or holds untrusted types.
+    """
+    unreadable = (OSError, ValueError, KeyError, zipfile.BadZipFile)
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except unreadable as error:
+        raise ModelFileError(f"cannot read {what} {path}") from error
+    unexpected = set(untrusted) - set(TRUSTED_TYPES)
+    if unexpected:
+        raise ModelFileError(f"{path} holds untrusted {sorted(unexpected)}")
+    try:
+        return sio.load(path, trusted=untrusted)
+    except unreadable as error:
+        raise ModelFileError(f"cannot read {what} {path}") from error
+
+
+Config = TypeVar("Config")
+
+
+def saved_config(config_class: Type[Config], saved: Dict[str, Any]) -> Config:
+    """The configuration a model was saved with (n-gram ranges back to tuples)."""
+    fields = dict(saved["config"])
+    for name in ("word_ngrams", "char_ngrams"):
+        fields[name] = tuple(fields[name])
+    return config_class(**fields)
+
+
 class IntentModel:
     """Ranks intents for a text; fit on (text, intent) examples."""
 
     def __init__(self, config: IntentModelConfig = IntentModelConfig()) -> None:
         """Creates an untrained model."""
         self.config = config
-        features = make_union(
-            TfidfVectorizer(
-                ngram_range=config.word_ngrams,
-                min_df=config.min_df,
-                sublinear_tf=True,
-                lowercase=True,
-            ),
-            TfidfVectorizer(
-                analyzer="char_wb",
-                ngram_range=config.char_ngrams,
-                min_df=config.min_df,
-                sublinear_tf=True,
-                lowercase=True,
-            ),
-        )
+        features = text_features(config.word_ngrams, config.char_ngrams, config.min_df)
         classifier = LogisticRegression(
             C=config.c, max_iter=config.max_iter, random_state=config.random_seed
         )
@@ -99,27 +134,7 @@ class IntentModel:
         Raises:
             ModelFileError: if the file is missing or holds untrusted types.
         """
-        unreadable = (OSError, ValueError, KeyError, zipfile.BadZipFile)
-        try:
-            untrusted = sio.get_untrusted_types(file=path)
-        except unreadable as error:
-            raise ModelFileError(f"cannot read intent model {path}") from error
-        unexpected = set(untrusted) - set(TRUSTED_TYPES)
-        if unexpected:
-            raise ModelFileError(f"{path} holds untrusted {sorted(unexpected)}")
-        try:
-            saved = sio.load(path, trusted=untrusted)
-        except unreadable as error:
-            raise ModelFileError(f"cannot read intent model {path}") from error
-        config = saved["config"]
-        model = cls(
-            IntentModelConfig(
-                **{
-                    **config,
-                    "word_ngrams": tuple(config["word_ngrams"]),
-                    "char_ngrams": tuple(config["char_ngrams"]),
-                }
-            )
-        )
+        saved = load_trusted(path, "intent model")
+        model = cls(saved_config(IntentModelConfig, saved))
         model._pipeline = saved["pipeline"]
         return model

@@ -1,18 +1,18 @@
-"""Decides the ``emergency`` intent from the red-flag rules and the classifier.
+"""Decides the ``emergency`` intent from the emergency model and the red-flag rules.
 
-Runs last, after the intent classifier, the FallbackClassifier and the language
-router. A report the rules recognise ("my legs went numb since the procedure",
-"no puedo mover las piernas") becomes ``emergency`` however unsure the
-classifier was. The classifier's own emergency is kept when it is sure
-(``keep_above``) of a statement of a few words in which the rules find nothing
-that says "not now": it knows wordings the rules do not. A question ("is it
-normal to have some pain at the wound after?") is never an emergency on the
-classifier's word alone. It is dropped when the rules read the symptoms as over,
-denied, hypothetical or general ("I had a fever last week but I'm fine now"), or
-for short messages ("and after?", "my mum"), and the message falls back to its
-next intent. The rules' reading is added to
-the output as ``red_flags`` for the actions (a safety line for symptoms that
-are not an emergency now, or for severe pain).
+Runs last, after the intent classifier, the emergency model, the
+FallbackClassifier and the language router. The emergency model
+(``nlu_components.emergency_classifier``, trained on emergencies against their
+near-misses) gives P(a red flag is reported now); the rules' reading of the
+message sets how sure it must be: little when the rules read a report ("my legs
+went numb since the procedure"), more when they find no symptom they know, most
+when they read the symptom as over, denied, hypothetical or general ("I had a
+fever last week but I'm fine now"), and a question needs a little more than a
+statement. Without a trained model the rules decide alone. The intent
+classifier's ``emergency`` is dropped whenever this says no, and the message
+falls back to its next intent. The rules' reading is added to the output as
+``red_flags`` for the actions (a safety line for symptoms that are not an
+emergency now, or for severe pain).
 """
 
 import logging
@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Type
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
-from rasa.shared.nlu.constants import INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import red_flags
@@ -32,17 +32,13 @@ from nlu_components.analysis import (
     intent_name,
     set_intent,
 )
+from nlu_components.emergency_classifier import OUTPUT_KEY as PROBABILITY_KEY
+from nlu_components.emergency_classifier import EmergencyClassifier
 
 logger = logging.getLogger(__name__)
 
 EMERGENCY = "emergency"
 OUTPUT_KEY = "red_flags"
-# readings in which the rules found nothing that says "not now"
-UNDISCOUNTED = (
-    red_flags.Kind.NONE,
-    red_flags.Kind.UNCLEAR,
-    red_flags.Kind.SEVERE_PAIN,
-)
 
 
 @DefaultV1Recipe.register(
@@ -55,35 +51,45 @@ class RedFlagOverride(SpacyModelComponent, IntentClassifier):
 
     @classmethod
     def required_components(cls) -> List[Type]:
-        """Needs the spaCy model and an intent classifier before it."""
-        return [SpacyNLP, IntentClassifier]
+        """Needs the spaCy model and the classifiers before it."""
+        return [SpacyNLP, IntentClassifier, EmergencyClassifier]
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """``intent``: the intent a reported red flag becomes; when to keep the
-        classifier's own emergency (chosen on the development and held-out NLU
-        sets; see README, "Emergencies")."""
-        return {"intent": EMERGENCY, "keep_above": 0.5, "keep_min_words": 3}
+        """``intent``: the intent an emergency becomes; ``model_above``: the
+        emergency model's probability from which a message is an emergency, by
+        the rules' reading of it; ``question_margin``: added for a question;
+        ``model_min_words``: shorter messages ("and after?", "my mum") are an
+        emergency only on the rules' word. Chosen by cross-validation on the
+        development set (see README, "Emergencies")."""
+        return {
+            "intent": EMERGENCY,
+            "model_above": {
+                red_flags.Kind.REPORT.value: 0.3,
+                red_flags.Kind.SEVERE_PAIN.value: 0.5,
+                red_flags.Kind.UNCLEAR.value: 0.5,
+                red_flags.Kind.NONE.value: 0.5,
+                red_flags.Kind.GENERAL.value: 0.6,
+                red_flags.Kind.NOT_NOW.value: 0.6,
+            },
+            "question_margin": 0.1,
+            "model_min_words": 3,
+        }
 
-    def _classifier_is_sure(self, message: Message, verdict: red_flags.Verdict) -> bool:
-        confidence = next(
-            (
-                entry.get("confidence", 0.0)
-                for entry in message.get(INTENT_RANKING_KEY) or []
-                if entry.get("name") == self._config["intent"]
-            ),
-            0.0,
-        )
+    def _is_emergency(self, message: Message, verdict: red_flags.Verdict) -> bool:
+        probability = message.get(PROBABILITY_KEY)
+        if probability is None:  # no trained model: the rules decide
+            return verdict.is_emergency
         words = len((message.get(TEXT) or "").split())
-        return (
-            verdict.kind in UNDISCOUNTED
-            and not verdict.question  # never a question on the classifier's word
-            and confidence >= self._config["keep_above"]
-            and words >= self._config["keep_min_words"]
-        )
+        if words < self._config["model_min_words"] and not verdict.is_emergency:
+            return False
+        bar = self._config["model_above"][verdict.kind.value]
+        if verdict.question:
+            bar += self._config["question_margin"]
+        return probability >= bar
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
-        """Sets or removes the emergency intent by the rules' verdict."""
+        """Sets or removes the emergency intent by the model and the rules."""
         target = self._config["intent"]
         for message in messages:
             verdict = red_flags.assess(analysed(message, model))
@@ -93,9 +99,7 @@ class RedFlagOverride(SpacyModelComponent, IntentClassifier):
                 add_to_output=True,
             )
             current = intent_name(message)
-            emergency = verdict.is_emergency or self._classifier_is_sure(
-                message, verdict
-            )
+            emergency = self._is_emergency(message, verdict)
             if emergency and current != target:
                 logger.info("red-flag report overrides intent %s", current)
                 set_intent(message, target)

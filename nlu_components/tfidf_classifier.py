@@ -1,19 +1,18 @@
 """Rasa wrapper for the project's intent model (``bot.intent_model``)."""
 
 import logging
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Type
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.intent_model import IntentModel, IntentModelConfig, ModelFileError
+from bot.intent_model import IntentModel, IntentModelConfig
+from nlu_components.stored_model import StoredModelComponent
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +22,7 @@ MODEL_FILE = "intent_model.skops"
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
-class TfidfIntentClassifier(GraphComponent, IntentClassifier):
+class TfidfIntentClassifier(StoredModelComponent, IntentClassifier):
     """TF-IDF word and character n-grams with logistic regression."""
 
     @staticmethod
@@ -40,19 +39,6 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             "ranking_length": 10,
         }
 
-    def __init__(
-        self,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        model: IntentModel | None = None,
-    ) -> None:
-        """Creates the component around a trained or untrained model."""
-        self._config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self._model = model
-
     def _model_config(self) -> IntentModelConfig:
         return IntentModelConfig(
             word_ngrams=tuple(self._config["word_ngrams"]),
@@ -63,46 +49,23 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             random_seed=int(self._config["random_seed"]),
         )
 
+    model_file = MODEL_FILE
+
     @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "TfidfIntentClassifier":
-        """Creates an untrained component (see parent class)."""
-        return cls(config, model_storage, resource)
+    def model_class(cls) -> Type[IntentModel]:
+        """The intent model."""
+        return IntentModel
 
     def train(self, training_data: TrainingData) -> Resource:
         """Trains on the intent examples and saves the model."""
         examples = [
             e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)
         ]
-        self._model = IntentModel(self._model_config()).fit(
-            [e.get(TEXT) for e in examples], [e.get(INTENT) for e in examples]
+        return self._store(
+            IntentModel(self._model_config()).fit(
+                [e.get(TEXT) for e in examples], [e.get(INTENT) for e in examples]
+            )
         )
-        with self._model_storage.write_to(self._resource) as directory:
-            self._model.save(directory / MODEL_FILE)
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> "TfidfIntentClassifier":
-        """Loads the trained model (see parent class)."""
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = IntentModel.load(directory / MODEL_FILE)
-        except (ValueError, ModelFileError):
-            logger.warning("no trained intent model found; messages stay unclassified")
-            model = None
-        return cls(config, model_storage, resource, model)
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Sets each message's intent and intent ranking."""

@@ -15,10 +15,12 @@ def model():
     return SpacyModel(model=spacy_pipeline.build(), model_name="test")
 
 
-def message(text, intent, ranking=None):
+def message(text, intent, ranking=None, emergency_probability=None):
     msg = Message(data={"text": text})
     msg.set("intent", {"name": intent, "confidence": 0.4}, add_to_output=True)
     msg.set("intent_ranking", ranking or [{"name": intent, "confidence": 0.4}])
+    if emergency_probability is not None:
+        msg.set("emergency_probability", emergency_probability)
     return msg
 
 
@@ -82,35 +84,71 @@ def test_an_emergency_without_a_red_flag_now_falls_back(model, text):
     assert msg.get("intent")["name"] == "inform"
 
 
-def test_a_sure_classifier_keeps_an_emergency_the_rules_cannot_read(model):
-    ranking = [
-        {"name": "emergency", "confidence": 0.8},
-        {"name": "inform", "confidence": 0.1},
-    ]
-    msg = message("something terrible is happening to my dad", "emergency", ranking)
+RANKED = [
+    {"name": "emergency", "confidence": 0.8},
+    {"name": "inform", "confidence": 0.1},
+]
+
+
+def test_the_emergency_model_adds_what_the_rules_cannot_read(model):
+    msg = message("something terrible is happening to my dad", "inform", RANKED[::-1])
+    msg.set("emergency_probability", 0.9)
     RedFlagOverride(RedFlagOverride.get_default_config()).process([msg], model)
     assert msg.get("intent")["name"] == "emergency"
 
 
-def test_a_question_is_never_an_emergency_on_the_classifiers_word(model):
-    ranking = [
-        {"name": "emergency", "confidence": 0.9},
-        {"name": "ask_recovery", "confidence": 0.1},
-    ]
-    text = "is it normal to have some pain at the wound after"
-    msg = message(text, "emergency", ranking)
-    RedFlagOverride(RedFlagOverride.get_default_config()).process([msg], model)
-    assert msg.get("intent")["name"] == "ask_recovery"
-
-
-def test_an_unsure_classifier_emergency_the_rules_cannot_read_falls_back(model):
-    ranking = [
-        {"name": "emergency", "confidence": 0.4},
-        {"name": "inform", "confidence": 0.3},
-    ]
-    msg = message("something terrible is happening to my dad", "emergency", ranking)
+def test_a_sure_intent_classifier_alone_is_not_enough(model):
+    text = "something terrible is happening to my dad"
+    msg = message(text, "emergency", RANKED, emergency_probability=0.2)
     RedFlagOverride(RedFlagOverride.get_default_config()).process([msg], model)
     assert msg.get("intent")["name"] == "inform"
+
+
+def override(msg, model):
+    RedFlagOverride(RedFlagOverride.get_default_config()).process([msg], model)
+    return msg.get("intent")["name"]
+
+
+def test_a_question_needs_a_surer_model_than_a_statement(model):
+    statement = "something terrible is happening to my dad"
+    question = "is something terrible happening to my dad?"
+    assert override(message(statement, "inform", RANKED[::-1], 0.55), model) == (
+        "emergency"
+    )
+    assert override(message(question, "inform", RANKED[::-1], 0.55), model) == "inform"
+    assert override(message(question, "inform", RANKED[::-1], 0.95), model) == (
+        "emergency"
+    )
+
+
+def test_a_not_now_reading_needs_a_surer_model(model):
+    past = "I had a fever last week but I'm fine now"
+    assert override(message(past, "emergency", RANKED, 0.55), model) == "inform"
+    unknown = "something terrible is happening to my dad"
+    assert override(message(unknown, "emergency", RANKED, 0.55), model) == "emergency"
+
+
+def test_a_report_the_rules_read_needs_little_from_the_model(model):
+    text = "my legs have gone numb since this morning"
+    assert override(message(text, "inform", None, 0.35), model) == "emergency"
+    assert override(message(text, "inform", None, 0.05), model) == "inform"
+
+
+def test_a_short_message_is_an_emergency_only_on_the_rules_word(model):
+    assert override(message("my mum", "inform", None, 0.99), model) == "inform"
+    assert override(message("he collapsed", "inform", None, 0.99), model) == (
+        "emergency"
+    )
+
+
+def test_without_the_emergency_model_the_rules_decide(model):
+    text = "something terrible is happening to my dad"
+    msg = message(text, "emergency", RANKED)
+    RedFlagOverride(RedFlagOverride.get_default_config()).process([msg], model)
+    assert msg.get("intent")["name"] == "inform"
+    reported = message("my legs have gone numb since this morning", "inform")
+    RedFlagOverride(RedFlagOverride.get_default_config()).process([reported], model)
+    assert reported.get("intent")["name"] == "emergency"
 
 
 def test_an_emergency_with_nothing_else_ranked_is_not_understood(model):

@@ -27,10 +27,10 @@ import yaml
 
 from bot.launcher import ServerConfig, running
 from bot.paths import PROJECT_ROOT
+from bot.red_flag_sets import Case, load_cases
 
 DEFAULT_SET = "tests/red_flags/eval.yml"
 DEFAULT_MODEL = "models/vertebroplasty.tar.gz"
-EMERGENCY = "emergency"
 # how many conversations run at once (the servers have 2 cores)
 PARALLEL = 4
 
@@ -42,37 +42,6 @@ def emergency_headline(
     responses = yaml.safe_load(domain_file.read_text(encoding="utf-8"))["responses"]
     text = responses["utter_emergency"][0]["text"]
     return text.split(".")[0].strip() + "."
-
-
-@dataclass(frozen=True)
-class Case:
-    """One message of the set, with what came before it."""
-
-    text: str
-    label: str
-    category: str
-    lang: str
-    context: List[str] = field(default_factory=list)
-
-    @property
-    def is_emergency(self) -> bool:
-        """True for messages labelled as emergencies."""
-        return self.label == EMERGENCY
-
-
-def load_cases(path: str) -> List[Case]:
-    """The messages of a red-flag set."""
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    return [
-        Case(
-            text=m["text"],
-            label=m["label"],
-            category=m.get("category", ""),
-            lang=m.get("lang", "en"),
-            context=list(m.get("context") or []),
-        )
-        for m in raw["messages"]
-    ]
 
 
 @dataclass

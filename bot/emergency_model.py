@@ -1,0 +1,113 @@
+"""The emergency model: is a red flag being reported now, or only mentioned?
+
+A binary logistic regression over a MiniLM sentence embedding (meaning:
+"desperate to pass water but nothing's coming" is close to "can't wee") and
+TF-IDF word and character n-grams (the small words that carry the time: "last
+week", "fine now", "since this morning"). It learns emergencies *against their
+near-misses*: past and resolved symptoms, general and hypothetical questions,
+negations, anatomy words, normal after-effects. The intent classifier only ever
+saw emergencies against FAQ questions, so every message naming a symptom looked
+like an emergency to it.
+
+Kept free of Rasa imports; ``nlu_components.emergency_classifier`` wraps it.
+"""
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import List, Sequence, Tuple
+
+import numpy as np
+import scipy.sparse as sparse
+import skops.io as sio
+from sklearn.linear_model import LogisticRegression
+
+from bot.intent_model import load_trusted, saved_config, text_features
+from bot.sentence_embeddings import encoder
+
+
+@dataclass(frozen=True)
+class EmergencyModelConfig:
+    """Hyperparameters (chosen by 5-fold cross-validation on the development
+    set; see README, "Emergencies")."""
+
+    word_ngrams: Tuple[int, int] = (1, 2)
+    char_ngrams: Tuple[int, int] = (2, 5)
+    min_df: int = 2
+    c: float = 4.0
+    max_iter: int = 3000
+    random_seed: int = 42
+
+
+class EmergencyModel:
+    """P(a red flag is reported now) for a text."""
+
+    def __init__(self, config: EmergencyModelConfig = EmergencyModelConfig()) -> None:
+        """Creates an untrained model."""
+        self.config = config
+        self._features = text_features(
+            config.word_ngrams, config.char_ngrams, config.min_df
+        )
+        self._classifier = LogisticRegression(
+            C=config.c,
+            max_iter=config.max_iter,
+            class_weight="balanced",
+            random_state=config.random_seed,
+        )
+
+    @staticmethod
+    def _embedded(texts: Sequence[str]) -> sparse.csr_matrix:
+        return sparse.csr_matrix(encoder().encode(list(texts)))
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        emergencies: Sequence[bool],
+        weights: Sequence[float] | None = None,
+    ) -> "EmergencyModel":
+        """Trains on labelled texts (``weights``: how much each one counts)."""
+        if len(set(emergencies)) < 2:
+            raise ValueError("need emergencies and other messages")
+        texts = [t or "" for t in texts]
+        matrix = sparse.hstack(
+            [self._embedded(texts), self._features.fit_transform(texts)]
+        ).tocsr()
+        self._classifier.fit(
+            matrix,
+            np.asarray(emergencies, dtype=int),
+            sample_weight=None if weights is None else np.asarray(weights, float),
+        )
+        return self
+
+    def probabilities(self, texts: Sequence[str]) -> List[float]:
+        """P(emergency) for each text."""
+        if not texts:
+            return []
+        texts = [t or "" for t in texts]
+        matrix = sparse.hstack(
+            [self._embedded(texts), self._features.transform(texts)]
+        ).tocsr()
+        return [float(p) for p in self._classifier.predict_proba(matrix)[:, 1]]
+
+    def save(self, path: Path) -> None:
+        """Writes the trained model to ``path`` (skops format, no pickle)."""
+        sio.dump(
+            {
+                "config": asdict(self.config),
+                "features": self._features,
+                "classifier": self._classifier,
+            },
+            path,
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> "EmergencyModel":
+        """Reads a model written by ``save``.
+
+        Raises:
+            ModelFileError: if the file is missing or holds untrusted types.
+        """
+        saved = load_trusted(path, "emergency model")
+        model = cls(saved_config(EmergencyModelConfig, saved))
+        model._features = saved["features"]
+        model._classifier = saved["classifier"]
+        return model
