@@ -65,7 +65,7 @@ class RedFlagOverride(SpacyModelComponent, IntentClassifier):
         return {
             "intent": EMERGENCY,
             "model_above": {
-                red_flags.Kind.REPORT.value: 0.3,
+                red_flags.Kind.REPORT.value: 0.05,
                 red_flags.Kind.SEVERE_PAIN.value: 0.5,
                 red_flags.Kind.UNCLEAR.value: 0.5,
                 red_flags.Kind.NONE.value: 0.5,

@@ -130,8 +130,8 @@ def test_a_not_now_reading_needs_a_surer_model(model):
 
 def test_a_report_the_rules_read_needs_little_from_the_model(model):
     text = "my legs have gone numb since this morning"
-    assert override(message(text, "inform", None, 0.35), model) == "emergency"
-    assert override(message(text, "inform", None, 0.05), model) == "inform"
+    assert override(message(text, "inform", None, 0.1), model) == "emergency"
+    assert override(message(text, "inform", None, 0.01), model) == "inform"
 
 
 def test_a_short_message_is_an_emergency_only_on_the_rules_word(model):
