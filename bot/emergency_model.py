@@ -24,6 +24,24 @@ from sklearn.linear_model import LogisticRegression
 from bot.intent_model import load_trusted, saved_config, text_features
 from bot.sentence_embeddings import encoder
 
+# A longer message is read in overlapping windows of this many words and is an
+# emergency as far as its most alarming window is: the encoder reads 256 word
+# pieces at most, and a report at the end of a long pasted story must count.
+# Every message the model was trained and measured on is shorter.
+WINDOW_WORDS = 120
+
+
+def windows(text: str) -> List[str]:
+    """``text`` itself, or overlapping windows of ``WINDOW_WORDS`` words."""
+    words = text.split()
+    if len(words) <= WINDOW_WORDS:
+        return [text]
+    step = WINDOW_WORDS // 2
+    return [
+        " ".join(words[start : start + WINDOW_WORDS])
+        for start in range(0, len(words) - step, step)
+    ]
+
 
 @dataclass(frozen=True)
 class EmergencyModelConfig:
@@ -79,14 +97,16 @@ class EmergencyModel:
         return self
 
     def probabilities(self, texts: Sequence[str]) -> List[float]:
-        """P(emergency) for each text."""
+        """P(emergency) for each text (a long one: its most alarming window)."""
         if not texts:
             return []
-        texts = [t or "" for t in texts]
+        parts = [windows(t or "") for t in texts]
+        flat = [window for part in parts for window in part]
         matrix = sparse.hstack(
-            [self._embedded(texts), self._features.transform(texts)]
+            [self._embedded(flat), self._features.transform(flat)]
         ).tocsr()
-        return [float(p) for p in self._classifier.predict_proba(matrix)[:, 1]]
+        scores = iter(self._classifier.predict_proba(matrix)[:, 1])
+        return [max(float(next(scores)) for _ in part) for part in parts]
 
     def save(self, path: Path) -> None:
         """Writes the trained model to ``path`` (skops format, no pickle)."""

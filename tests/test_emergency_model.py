@@ -9,7 +9,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.emergency_model import EmergencyModel
+from bot.emergency_model import WINDOW_WORDS, EmergencyModel, windows
 from bot.intent_model import ModelFileError
 from bot.sentence_embeddings import MAX_TOKENS, encoder
 from nlu_components.emergency_classifier import OUTPUT_KEY, EmergencyClassifier
@@ -72,6 +72,22 @@ def test_a_saved_model_reads_its_training_messages_after_loading(trained):
     assert all(p > 0.5 for p in probabilities[: len(EMERGENCIES)])
     assert all(p < 0.5 for p in probabilities[len(EMERGENCIES) :])
     assert trained.probabilities([]) == []
+
+
+def test_a_report_at_the_end_of_a_long_paste_counts(trained):
+    chatter = "thank you for the lovely care and the easy parking last week. " * 300
+    (pasted,) = trained.probabilities([chatter + EMERGENCIES[0]])
+    (chatter_only,) = trained.probabilities([chatter])
+    assert pasted > chatter_only + 0.1  # the report, not the chatter, decides
+
+
+def test_long_texts_are_read_in_overlapping_windows():
+    text = " ".join(f"w{i}" for i in range(300))
+    parts = windows(text)
+    assert all(len(p.split()) <= WINDOW_WORDS for p in parts)
+    assert parts[0].split()[0] == "w0"
+    assert parts[-1].split()[-1] == "w299"
+    assert windows("my legs are numb") == ["my legs are numb"]
 
 
 def test_a_model_needs_both_kinds_of_message():
