@@ -12,6 +12,9 @@ from typing import List
 import yaml
 
 EMERGENCY = "emergency"
+# relative to the project root
+DEVELOPMENT_SET = "data/red_flags/development.yml"
+MEASURED_SET = "tests/red_flags/eval.yml"
 
 
 @dataclass(frozen=True)

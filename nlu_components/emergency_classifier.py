@@ -16,7 +16,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.emergency_model import EmergencyModel, EmergencyModelConfig
 from bot.paths import PROJECT_ROOT
-from bot.red_flag_sets import load_cases
+from bot.red_flag_sets import DEVELOPMENT_SET, load_cases
 from nlu_components.stored_model import StoredModelComponent
 
 MODEL_FILE = "emergency_model.skops"
@@ -37,7 +37,7 @@ class EmergencyClassifier(StoredModelComponent):
         defaults = EmergencyModelConfig()
         return {
             "intent": "emergency",
-            "development_set": "data/red_flags/development.yml",
+            "development_set": DEVELOPMENT_SET,
             "development_weight": 30.0,
             "C": defaults.c,
             "random_seed": defaults.random_seed,

@@ -6,11 +6,11 @@ import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
 from bot.paths import PROJECT_ROOT
-from bot.red_flag_sets import Case, load_cases
+from bot.red_flag_sets import DEVELOPMENT_SET, MEASURED_SET, Case, load_cases
 from tools.evaluate_red_flags import emergency_headline, failures, format_result, score
 
-MEASURED = PROJECT_ROOT / "tests" / "red_flags" / "eval.yml"
-DEVELOPMENT = PROJECT_ROOT / "data" / "red_flags" / "development.yml"
+MEASURED = PROJECT_ROOT / MEASURED_SET
+DEVELOPMENT = PROJECT_ROOT / DEVELOPMENT_SET
 
 
 def case(label, text="x", lang="en", category="c"):

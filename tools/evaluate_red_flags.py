@@ -27,9 +27,8 @@ import yaml
 
 from bot.launcher import ServerConfig, running
 from bot.paths import PROJECT_ROOT
-from bot.red_flag_sets import Case, load_cases
+from bot.red_flag_sets import MEASURED_SET, Case, load_cases
 
-DEFAULT_SET = "tests/red_flags/eval.yml"
 DEFAULT_MODEL = "models/vertebroplasty.tar.gz"
 # how many conversations run at once (the servers have 2 cores)
 PARALLEL = 4
@@ -157,7 +156,7 @@ def failures(result: Result, min_recall: float, max_false_alarms: float) -> List
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the evaluation; returns 1 if a bar is not met."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--set", default=DEFAULT_SET, dest="cases")
+    parser.add_argument("--set", default=MEASURED_SET, dest="cases")
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--url", help="a running Rasa server (default: start one)")
     parser.add_argument("--out", default="results")
