@@ -292,6 +292,15 @@ SYMPTOM_PATTERNS: Dict[str, List[Pattern]] = {
         [_NOT, {"LEMMA": "control"}],
         [_es(r"^incontinen")],
         [_es(r"^(perd|pierd)"), _ANY, _ANY, _ANY, _es(r"^(vejiga|orina|esf[ií]nter)")],
+        # "no controlo la vejiga", "no puede aguantar el pis"
+        [
+            _es(r"^no$"),
+            _ANY,
+            _es(r"^(control|aguant|ret[ie]n)"),
+            _ANY,
+            _ANY,
+            _es(r"^(vejiga|orina|pis|esf[ií]nter|caca|heces)"),
+        ],
         [_es(r"^(orin|mea|cag)"), _es(r"^encima$")],
         [_es(r"^(hice|hizo|hago|hace)$"), _es(r"^(pis|caca)$"), _ANY],
     ],

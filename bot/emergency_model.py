@@ -1,7 +1,8 @@
 """The emergency model: is a red flag being reported now, or only mentioned?
 
-A binary logistic regression over a MiniLM sentence embedding (meaning:
-"desperate to pass water but nothing's coming" is close to "can't wee") and
+A binary logistic regression over two sentence embeddings, MiniLM and the
+multilingual e5 (meaning: "desperate to pass water but nothing's coming" is
+close to "can't wee", and "no siento las piernas" to "I can't feel my legs"), and
 TF-IDF word and character n-grams (the small words that carry the time: "last
 week", "fine now", "since this morning"). It learns emergencies *against their
 near-misses*: past and resolved symptoms, general and hypothetical questions,
@@ -14,21 +15,24 @@ Kept free of Rasa imports; ``nlu_components.emergency_classifier`` wraps it.
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import List, Sequence, Tuple
+from typing import Callable, List, Sequence, Tuple
 
 import numpy as np
 import scipy.sparse as sparse
 import skops.io as sio
 from sklearn.linear_model import LogisticRegression
 
+from bot import sentence_embeddings
 from bot.intent_model import load_trusted, saved_config, text_features
-from bot.sentence_embeddings import encoder
 
 # A longer message is read in overlapping windows of this many words and is an
 # emergency as far as its most alarming window is: the encoder reads 256 word
 # pieces at most, and a report at the end of a long pasted story must count.
 # Every message the model was trained and measured on is shorter.
 WINDOW_WORDS = 120
+
+# texts -> one sentence embedding per text (rows)
+Embedder = Callable[[List[str]], np.ndarray]
 
 
 def windows(text: str) -> List[str]:
@@ -59,9 +63,15 @@ class EmergencyModelConfig:
 class EmergencyModel:
     """P(a red flag is reported now) for a text."""
 
-    def __init__(self, config: EmergencyModelConfig = EmergencyModelConfig()) -> None:
-        """Creates an untrained model."""
+    def __init__(
+        self,
+        config: EmergencyModelConfig = EmergencyModelConfig(),
+        embed: Embedder = sentence_embeddings.embed,
+    ) -> None:
+        """Creates an untrained model (``embed``: both sentence embeddings;
+        cross-validation brings the same ones from a cache)."""
         self.config = config
+        self._embed = embed
         self._features = text_features(
             config.word_ngrams, config.char_ngrams, config.min_df
         )
@@ -72,9 +82,8 @@ class EmergencyModel:
             random_state=config.random_seed,
         )
 
-    @staticmethod
-    def _embedded(texts: Sequence[str]) -> sparse.csr_matrix:
-        return sparse.csr_matrix(encoder().encode(list(texts)))
+    def _embedded(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return sparse.csr_matrix(self._embed(list(texts)))
 
     def fit(
         self,

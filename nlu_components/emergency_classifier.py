@@ -27,7 +27,7 @@ OUTPUT_KEY = "emergency_probability"
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
 class EmergencyClassifier(StoredModelComponent):
-    """P(a red flag is reported now), from a MiniLM embedding and n-grams."""
+    """P(a red flag is reported now), from two sentence embeddings and n-grams."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:

@@ -109,29 +109,45 @@ def override(msg, model):
     return msg.get("intent")["name"]
 
 
+# the configured bars, by the rules' reading, and the question margin
+BARS = RedFlagOverride.get_default_config()["model_above"]
+MARGIN = RedFlagOverride.get_default_config()["question_margin"]
+JUST = 0.01  # how far above or below a bar
+
+
 def test_a_question_needs_a_surer_model_than_a_statement(model):
     statement = "something terrible is happening to my dad"
     question = "is something terrible happening to my dad?"
-    assert override(message(statement, "inform", RANKED[::-1], 0.55), model) == (
+    above = BARS["none"] + JUST
+    assert override(message(statement, "inform", RANKED[::-1], above), model) == (
         "emergency"
     )
-    assert override(message(question, "inform", RANKED[::-1], 0.55), model) == "inform"
-    assert override(message(question, "inform", RANKED[::-1], 0.95), model) == (
+    assert override(message(question, "inform", RANKED[::-1], above), model) == (
+        "inform"
+    )
+    surer = above + MARGIN
+    assert override(message(question, "inform", RANKED[::-1], surer), model) == (
         "emergency"
     )
 
 
 def test_a_not_now_reading_needs_a_surer_model(model):
+    assert BARS["not_now"] > BARS["none"] + JUST
+    between = BARS["none"] + JUST
     past = "I had a fever last week but I'm fine now"
-    assert override(message(past, "emergency", RANKED, 0.55), model) == "inform"
+    assert override(message(past, "emergency", RANKED, between), model) == "inform"
     unknown = "something terrible is happening to my dad"
-    assert override(message(unknown, "emergency", RANKED, 0.55), model) == "emergency"
+    assert override(message(unknown, "emergency", RANKED, between), model) == (
+        "emergency"
+    )
 
 
 def test_a_report_the_rules_read_needs_little_from_the_model(model):
+    assert BARS["report"] < BARS["none"]
     text = "my legs have gone numb since this morning"
-    assert override(message(text, "inform", None, 0.1), model) == "emergency"
-    assert override(message(text, "inform", None, 0.01), model) == "inform"
+    above, below = BARS["report"] + JUST, BARS["report"] - JUST
+    assert override(message(text, "inform", None, above), model) == "emergency"
+    assert override(message(text, "inform", None, below), model) == "inform"
 
 
 def test_a_short_message_is_an_emergency_only_on_the_rules_word(model):
