@@ -292,7 +292,7 @@ SYMPTOM_PATTERNS: Dict[str, List[Pattern]] = {
         [_NOT, {"LEMMA": "control"}],
         [_es(r"^incontinen")],
         [_es(r"^(perd|pierd)"), _ANY, _ANY, _ANY, _es(r"^(vejiga|orina|esf[ií]nter)")],
-        # "no controlo la vejiga", "no puede aguantar el pis"
+        # "no controlo la vejiga", "no aguanta la orina"
         [
             _es(r"^no$"),
             _ANY,

@@ -1,5 +1,6 @@
 """`python -m bot run`: starts both servers, and Ctrl-C stops both."""
 
+import os
 import signal
 import socket
 import subprocess
@@ -81,3 +82,13 @@ def test_ctrl_c_stops_both_servers(tmp_path):
     assert "Both servers stopped." in rest
     assert not port_in_use(rasa_port)
     assert not port_in_use(actions_port)
+
+
+def test_the_workers_share_the_cores_out_and_a_set_size_is_kept():
+    cores = os.cpu_count() or 1
+    shared = launcher.compute_threads(2, {})
+    assert shared == dict.fromkeys(launcher.THREAD_VARIABLES, str(max(1, cores // 2)))
+    assert set(launcher.compute_threads(cores * 2, {}).values()) == {"1"}
+    kept = launcher.compute_threads(1, {"OMP_NUM_THREADS": "3"})
+    assert "OMP_NUM_THREADS" not in kept
+    assert kept["OPENBLAS_NUM_THREADS"] == str(cores)
