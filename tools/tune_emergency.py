@@ -93,6 +93,26 @@ def out_of_fold(
     return probabilities
 
 
+def outcomes(
+    cases: Sequence[Case],
+    verdicts: Sequence[Verdict],
+    probabilities: Sequence[float],
+    config: Dict[str, Any],
+    indices: Sequence[int],
+) -> Tuple[List[Case], List[Case]]:
+    """Of the cases at ``indices``: the missed emergencies, the false alarms."""
+    from nlu_components.red_flags import is_emergency
+
+    missed, alarms = [], []
+    for i in indices:
+        flagged = is_emergency(cases[i].text, verdicts[i], probabilities[i], config)
+        if cases[i].is_emergency and not flagged:
+            missed.append(cases[i])
+        elif flagged and not cases[i].is_emergency:
+            alarms.append(cases[i])
+    return missed, alarms
+
+
 def rates(
     cases: Sequence[Case],
     verdicts: Sequence[Verdict],
@@ -100,15 +120,7 @@ def rates(
     config: Dict[str, Any],
 ) -> Tuple[float, float, List[Case], List[Case]]:
     """Recall, false-alarm rate, the missed emergencies, the false alarms."""
-    from nlu_components.red_flags import is_emergency
-
-    missed, alarms = [], []
-    for case, verdict, probability in zip(cases, verdicts, probabilities, strict=True):
-        flagged = is_emergency(case.text, verdict, probability, config)
-        if case.is_emergency and not flagged:
-            missed.append(case)
-        elif flagged and not case.is_emergency:
-            alarms.append(case)
+    missed, alarms = outcomes(cases, verdicts, probabilities, config, range(len(cases)))
     emergencies = sum(c.is_emergency for c in cases)
     return (
         1 - len(missed) / emergencies,
@@ -131,8 +143,6 @@ def best_bars(
     its own messages' misses and alarms: a knapsack over readings, with the
     misses allowed as the budget.
     """
-    from nlu_components.red_flags import is_emergency
-
     emergencies = sum(c.is_emergency for c in cases)
     budget = int(np.floor((1 - min_recall) * emergencies + 1e-9))
     # for each reading: (misses, alarms, bar) of every candidate bar
@@ -145,14 +155,8 @@ def best_bars(
                 **config,
                 "model_above": {**config["model_above"], kind.value: bar},
             }
-            misses = alarms = 0
-            for i in members:
-                flagged = is_emergency(
-                    cases[i].text, verdicts[i], probabilities[i], trial
-                )
-                misses += cases[i].is_emergency and not flagged
-                alarms += flagged and not cases[i].is_emergency
-            options[kind.value].append((misses, alarms, bar))
+            missed, alarms = outcomes(cases, verdicts, probabilities, trial, members)
+            options[kind.value].append((len(missed), len(alarms), bar))
     # best[m] = (alarms, bars) using at most m misses over the readings so far
     best: List[Tuple[float, Dict[str, float]]] = [(0, {})] * (budget + 1)
     for kind, choices in options.items():
