@@ -105,12 +105,12 @@ eval: $(MODEL)
 	$(PY) -m tools.evaluate_red_flags --model $(MODEL)
 
 # the same quality bars, against the baseline that trains in seconds; for
-# emergencies, no worse than measured (191/192 recognised, 3/196 false alarms),
+# emergencies, no worse than measured (222/227 recognised, 1/213 false alarms),
 # with a message's margin each way
 quality: $(MODEL)
 	$(PY) -m tools.evaluate_nlu --model $(MODEL) --baselines tfidf_knn
 	$(PY) -m tools.evaluate_red_flags --model $(MODEL) \
-		--min-recall 0.989 --max-false-alarms 0.021
+		--min-recall 0.973 --max-false-alarms 0.0095
 
 e2e: $(MODEL)
 	$(PY) -m pytest -m e2e

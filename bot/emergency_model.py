@@ -35,6 +35,31 @@ WINDOW_WORDS = 120
 Embedder = Callable[[List[str]], np.ndarray]
 
 
+@dataclass
+class LearningSet:
+    """Texts the model learns from, whether each is an emergency, and how much
+    each one counts."""
+
+    texts: List[str]
+    emergencies: List[bool]
+    weights: List[float]
+
+
+def learning_set(
+    nlu: Sequence[Tuple[str, bool]],
+    development: Sequence[Tuple[str, bool]],
+    development_weight: float,
+) -> LearningSet:
+    """The NLU examples (each counts once) followed by the development
+    messages (each counts ``development_weight`` times): (text, emergency?)."""
+    pairs = [*nlu, *development]
+    return LearningSet(
+        texts=[text for text, _ in pairs],
+        emergencies=[emergency for _, emergency in pairs],
+        weights=[1.0] * len(nlu) + [float(development_weight)] * len(development),
+    )
+
+
 def windows(text: str) -> List[str]:
     """``text`` itself, or overlapping windows of ``WINDOW_WORDS`` words."""
     words = text.split()
@@ -104,6 +129,10 @@ class EmergencyModel:
             sample_weight=None if weights is None else np.asarray(weights, float),
         )
         return self
+
+    def fit_set(self, learning: LearningSet) -> "EmergencyModel":
+        """Trains on a learning set."""
+        return self.fit(learning.texts, learning.emergencies, learning.weights)
 
     def probabilities(self, texts: Sequence[str]) -> List[float]:
         """P(emergency) for each text (a long one: its most alarming window)."""

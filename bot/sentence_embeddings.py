@@ -118,7 +118,10 @@ class MiniLM:
         return self._weights[name]
 
     def _dense(self, x: np.ndarray, name: str) -> np.ndarray:
-        return x @ self._w(f"{name}.weight").T + self._w(f"{name}.bias")
+        # one matrix product over every token of the batch: numpy multiplies a
+        # 3-D array slice by slice, about four times slower
+        flat = x.reshape(-1, x.shape[-1]) @ self._w(f"{name}.weight").T
+        return flat.reshape(*x.shape[:-1], -1) + self._w(f"{name}.bias")
 
     def _attention(self, x: np.ndarray, padding: np.ndarray, prefix: str) -> np.ndarray:
         batch, tokens, width = x.shape

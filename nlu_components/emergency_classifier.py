@@ -6,7 +6,7 @@ adds ``emergency_probability`` to each message for ``RedFlagOverride``, which
 makes the decision.
 """
 
-from typing import Any, Dict, List, Type
+from typing import Any, Dict, List, Tuple, Type
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -14,13 +14,24 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.emergency_model import EmergencyModel, EmergencyModelConfig
+from bot.emergency_model import EmergencyModel, EmergencyModelConfig, learning_set
 from bot.paths import PROJECT_ROOT
 from bot.red_flag_sets import DEVELOPMENT_SET, load_cases
 from nlu_components.stored_model import StoredModelComponent
 
 MODEL_FILE = "emergency_model.skops"
 OUTPUT_KEY = "emergency_probability"
+
+
+def labelled_examples(
+    training_data: TrainingData, intent: str
+) -> List[Tuple[str, bool]]:
+    """Each NLU example's text, and whether its intent is ``intent``."""
+    return [
+        (e.get(TEXT), e.get(INTENT) == intent)
+        for e in training_data.intent_examples
+        if e.get(TEXT) and e.get(INTENT)
+    ]
 
 
 @DefaultV1Recipe.register(
@@ -52,20 +63,16 @@ class EmergencyClassifier(StoredModelComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Trains on the NLU examples and the development set; saves the model."""
-        examples = [
-            e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)
-        ]
-        texts = [e.get(TEXT) for e in examples]
-        labels = [e.get(INTENT) == self._config["intent"] for e in examples]
-        weights = [1.0] * len(examples)
         development = load_cases(PROJECT_ROOT / self._config["development_set"])
-        texts += [case.text for case in development]
-        labels += [case.is_emergency for case in development]
-        weights += [float(self._config["development_weight"])] * len(development)
+        learning = learning_set(
+            labelled_examples(training_data, self._config["intent"]),
+            [(case.text, case.is_emergency) for case in development],
+            self._config["development_weight"],
+        )
         config = EmergencyModelConfig(
             c=float(self._config["C"]), random_seed=int(self._config["random_seed"])
         )
-        return self._store(EmergencyModel(config).fit(texts, labels, weights))
+        return self._store(EmergencyModel(config).fit_set(learning))
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds ``emergency_probability`` to each message."""

@@ -115,20 +115,21 @@ MARGIN = RedFlagOverride.get_default_config()["question_margin"]
 JUST = 0.01  # how far above or below a bar
 
 
-def test_a_question_needs_a_surer_model_than_a_statement(model):
+def test_a_question_moves_the_bar_by_the_margin(model):
     statement = "something terrible is happening to my dad"
     question = "is something terrible happening to my dad?"
-    above = BARS["none"] + JUST
-    assert override(message(statement, "inform", RANKED[::-1], above), model) == (
-        "emergency"
+    assert MARGIN != 0
+    low, high = sorted((BARS["none"], BARS["none"] + MARGIN))
+    between = (low + high) / 2
+    asked = override(message(question, "inform", RANKED[::-1], between), model)
+    stated = override(message(statement, "inform", RANKED[::-1], between), model)
+    # between the two bars only the one with the lower bar is an emergency
+    assert (asked, stated) == (
+        ("emergency", "inform") if MARGIN < 0 else ("inform", "emergency")
     )
-    assert override(message(question, "inform", RANKED[::-1], above), model) == (
-        "inform"
-    )
-    surer = above + MARGIN
-    assert override(message(question, "inform", RANKED[::-1], surer), model) == (
-        "emergency"
-    )
+    for text in (statement, question):
+        above = message(text, "inform", RANKED[::-1], high + JUST)
+        assert override(above, model) == "emergency"
 
 
 def test_a_not_now_reading_needs_a_surer_model(model):

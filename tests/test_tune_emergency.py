@@ -1,11 +1,12 @@
 """Choosing the emergency model's bars: the search over the rules' readings."""
 
+import numpy as np
 import pytest
 
 from bot.red_flag_sets import Case
 from bot.red_flags import Kind, Verdict
 from nlu_components.red_flags import RedFlagOverride
-from tools.tune_emergency import best_bars, rates
+from tools.tune_emergency import CachedEmbeddings, best_bars, best_decision, rates
 
 # (the rules' reading, emergency?, the model's probability)
 MESSAGES = [
@@ -56,3 +57,37 @@ def test_a_miss_allowed_buys_the_fewest_alarms(sample):
     assert false_alarms == 0.0
     assert [c.text for c in missed] == [cases[1].text]
     assert recall == pytest.approx(2 / 3)
+
+
+def test_a_reading_no_message_has_keeps_its_bar(sample):
+    cases, verdicts, probabilities, config = sample
+    bars = best_bars(cases, verdicts, probabilities, config, min_recall=1.0)
+    for kind in (Kind.GENERAL, Kind.NOT_NOW, Kind.UNCLEAR, Kind.SEVERE_PAIN):
+        assert bars[kind.value] == config["model_above"][kind.value]
+
+
+def test_the_question_margin_is_chosen_with_the_bars(sample):
+    cases, verdicts, probabilities, config = sample
+    # the 0.3 near-miss is a question: a margin keeps it out, with the
+    # 0.2 report (a statement) kept
+    verdicts[2] = Verdict(Kind.REPORT, question=True)
+    tuned = best_decision(cases, verdicts, probabilities, config, min_recall=1.0)
+    recall, false_alarms, _, _ = rates(cases, verdicts, probabilities, tuned)
+    assert (recall, false_alarms) == (1.0, 0.0)
+    assert tuned["model_above"]["report"] + tuned["question_margin"] > 0.3
+    # without a margin the same bars cost the alarm
+    untuned = {**tuned, "question_margin": 0.0}
+    assert rates(cases, verdicts, probabilities, untuned)[1] > 0
+
+
+def test_embeddings_are_kept_between_runs(tmp_path):
+    path = tmp_path / "embeddings.npz"
+    first = CachedEmbeddings(path)(["a fever", "numb legs"])
+    assert sorted(np.load(path)["texts"].tolist()) == ["a fever", "numb legs"]
+    again = CachedEmbeddings(path)(["numb legs", "a fever", "chest pain"])
+    assert np.array_equal(again[:2], first[::-1])
+    assert sorted(np.load(path)["texts"].tolist()) == [
+        "a fever",
+        "chest pain",
+        "numb legs",
+    ]

@@ -11,11 +11,13 @@ and the ROC AUC. Nothing here touches the measured set
 (``tests/red_flags/eval.yml``).
 
     python -m tools.tune_emergency [--weight 30] [--c 4] [--min-recall 0.988]
+        [--cache var/embeddings.npz] [--show]
 """
 
 import argparse
 import dataclasses
 import sys
+from pathlib import Path
 from typing import Any, Dict, List, Sequence, Tuple
 
 import numpy as np
@@ -23,7 +25,7 @@ import yaml
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from bot.emergency_model import EmergencyModel, EmergencyModelConfig
+from bot.emergency_model import EmergencyModel, EmergencyModelConfig, learning_set
 from bot.language import DomainAnalyser
 from bot.paths import PROJECT_ROOT
 from bot.red_flag_sets import DEVELOPMENT_SET, Case, load_cases
@@ -32,8 +34,9 @@ from bot.sentence_embeddings import embed
 
 FOLDS = 5
 SEED = 42
-# candidate bars for each reading of the rules
+# candidate bars for each reading of the rules, and margins for questions
 BARS = [round(b, 2) for b in np.arange(0.02, 0.96, 0.01)]
+MARGINS = [round(m, 2) for m in np.arange(-0.2, 0.21, 0.05)]
 
 
 def pipeline_config(name: str) -> Dict[str, Any]:
@@ -45,49 +48,62 @@ def pipeline_config(name: str) -> Dict[str, Any]:
     return {}
 
 
-def nlu_examples() -> Tuple[List[str], List[bool]]:
-    """The NLU training examples: text, and whether it is an ``emergency``."""
+def nlu_examples(intent: str) -> List[Tuple[str, bool]]:
+    """The NLU training examples: text, and whether its intent is ``intent``."""
     from rasa.shared.nlu.training_data.loading import load_data
 
-    data = load_data(str(PROJECT_ROOT / "data" / "nlu"))
-    examples = [e for e in data.intent_examples if e.get("text") and e.get("intent")]
-    return (
-        [e.get("text") for e in examples],
-        [e.get("intent") == "emergency" for e in examples],
-    )
+    from nlu_components.emergency_classifier import labelled_examples
+
+    return labelled_examples(load_data(str(PROJECT_ROOT / "data" / "nlu")), intent)
 
 
 class CachedEmbeddings:
-    """The sentence embeddings, each text encoded once for all folds."""
+    """The sentence embeddings, each text encoded once for all folds, and kept
+    in ``path`` between runs if one is given (delete it when an encoder
+    changes)."""
 
-    def __init__(self) -> None:
-        """Starts empty."""
+    def __init__(self, path: Path | None = None) -> None:
+        """Starts with what ``path`` holds, or empty."""
+        self._path = path
         self._vectors: Dict[str, np.ndarray] = {}
+        if path is not None and path.exists():
+            saved = np.load(path, allow_pickle=False)
+            self._vectors = dict(
+                zip(saved["texts"].tolist(), saved["vectors"], strict=True)
+            )
 
     def __call__(self, texts: List[str]) -> np.ndarray:
         """The embeddings of ``texts`` (new ones encoded now)."""
         new = sorted({t for t in texts if t not in self._vectors})
         if new:
             self._vectors.update(zip(new, embed(new), strict=True))
+            if self._path is not None:
+                with self._path.open("wb") as file:
+                    np.savez(
+                        file,
+                        texts=np.array(list(self._vectors)),
+                        vectors=np.vstack(list(self._vectors.values())),
+                    )
         return np.vstack([self._vectors[t] for t in texts])
 
 
 def out_of_fold(
     cases: Sequence[Case],
-    nlu: Tuple[List[str], List[bool]],
+    nlu: Sequence[Tuple[str, bool]],
     config: EmergencyModelConfig,
     weight: float,
+    embed: CachedEmbeddings | None = None,
 ) -> np.ndarray:
     """P(emergency) for every case, from a model that did not learn it."""
-    embed = CachedEmbeddings()
+    embed = embed or CachedEmbeddings()
     labels = np.array([c.is_emergency for c in cases])
     probabilities = np.zeros(len(cases))
     folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
     for number, (train, test) in enumerate(folds.split(labels, labels), start=1):
-        texts = nlu[0] + [cases[i].text for i in train]
-        targets = nlu[1] + [bool(labels[i]) for i in train]
-        weights = [1.0] * len(nlu[0]) + [weight] * len(train)
-        model = EmergencyModel(config, embed).fit(texts, targets, weights)
+        learning = learning_set(
+            nlu, [(cases[i].text, cases[i].is_emergency) for i in train], weight
+        )
+        model = EmergencyModel(config, embed).fit_set(learning)
         probabilities[test] = model.probabilities([cases[i].text for i in test])
         print(f"fold {number}/{FOLDS} done", file=sys.stderr)
     return probabilities
@@ -137,11 +153,12 @@ def best_bars(
     config: Dict[str, Any],
     min_recall: float,
 ) -> Dict[str, float]:
-    """The bars with the fewest false alarms at ``min_recall`` or more.
+    """The bars with the fewest false alarms at ``min_recall`` or more, one for
+    each reading of the rules, at the config's question margin.
 
-    The rules' readings split the messages, so each reading's bar changes only
-    its own messages' misses and alarms: a knapsack over readings, with the
-    misses allowed as the budget.
+    The readings split the messages, so each reading's bar changes only its
+    own messages' misses and alarms: a knapsack over readings, with the misses
+    allowed as the budget. A reading no message has keeps its bar.
     """
     emergencies = sum(c.is_emergency for c in cases)
     budget = int(np.floor((1 - min_recall) * emergencies + 1e-9))
@@ -150,7 +167,7 @@ def best_bars(
     for kind in Kind:
         members = [i for i, v in enumerate(verdicts) if v.kind == kind]
         options[kind.value] = []
-        for bar in BARS:
+        for bar in BARS if members else [config["model_above"][kind.value]]:
             trial = {
                 **config,
                 "model_above": {**config["model_above"], kind.value: bar},
@@ -173,6 +190,33 @@ def best_bars(
                     new[allowed] = (total, {**best[allowed - misses][1], kind: bar})
         best = new
     return best[budget][1]
+
+
+def best_decision(
+    cases: Sequence[Case],
+    verdicts: Sequence[Verdict],
+    probabilities: Sequence[float],
+    config: Dict[str, Any],
+    min_recall: float,
+) -> Dict[str, Any]:
+    """``config`` with the question margin and the bars that give the fewest
+    false alarms at ``min_recall`` or more (ties: the smaller margin)."""
+    chosen: Tuple[int, Dict[str, Any]] | None = None
+    for margin in MARGINS:
+        trial = {**config, "question_margin": margin}
+        trial["model_above"] = best_bars(
+            cases, verdicts, probabilities, trial, min_recall
+        )
+        _, alarms = outcomes(cases, verdicts, probabilities, trial, range(len(cases)))
+        if chosen is None or len(alarms) < chosen[0]:
+            chosen = (len(alarms), trial)
+    assert chosen is not None
+    return chosen[1]
+
+
+def bars_of(config: Dict[str, Any]) -> Dict[str, Any]:
+    """The bars and the question margin of a ``RedFlagOverride`` config."""
+    return {key: config[key] for key in ("model_above", "question_margin")}
 
 
 def report(name: str, result: Tuple[float, float, List[Case], List[Case]]) -> None:
@@ -200,13 +244,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--c", type=float, default=classifier["C"])
     parser.add_argument("--min-recall", type=float, default=0.988)
     parser.add_argument("--show", action="store_true", help="list misses and alarms")
+    parser.add_argument(
+        "--cache", type=Path, help="keep the embeddings in this file between runs"
+    )
     args = parser.parse_args(argv)
 
     cases = load_cases(PROJECT_ROOT / DEVELOPMENT_SET)
     analyser = DomainAnalyser.load(PROJECT_ROOT / pipeline_config("SpacyNLP")["model"])
     verdicts = [assess(analyser.parse(c.text)) for c in cases]
     model_config = dataclasses.replace(EmergencyModelConfig(), c=args.c)
-    probabilities = out_of_fold(cases, nlu_examples(), model_config, args.weight)
+    probabilities = out_of_fold(
+        cases,
+        nlu_examples(classifier["intent"]),
+        model_config,
+        args.weight,
+        CachedEmbeddings(args.cache),
+    )
     labels = [c.is_emergency for c in cases]
     print(
         f"{len(cases)} development messages, weight {args.weight}, C {args.c}: "
@@ -217,11 +270,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         **pipeline_config("RedFlagOverride"),
     }
     configured = rates(cases, verdicts, probabilities, decision)
-    report(f"configured bars {decision['model_above']}", configured)
-    bars = best_bars(cases, verdicts, probabilities, decision, args.min_recall)
-    tuned = {**decision, "model_above": bars}
+    report(f"configured bars {bars_of(decision)}", configured)
+    tuned = best_decision(cases, verdicts, probabilities, decision, args.min_recall)
     found = rates(cases, verdicts, probabilities, tuned)
-    report(f"best bars at recall >= {args.min_recall:.1%} {bars}", found)
+    report(f"best at recall >= {args.min_recall:.1%} {bars_of(tuned)}", found)
     if args.show:
         for title, listed in (("missed", found[2]), ("false alarms", found[3])):
             print(f"\n{title}:")
