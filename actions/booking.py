@@ -3,6 +3,7 @@
 import abc
 import hashlib
 import logging
+import uuid
 from datetime import date
 from typing import Any, ClassVar, Dict, List
 
@@ -14,6 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from bot import validation
 from bot.action_support import (
+    REQUEST_INSTANCE,
     answer_question,
     cleared_request,
     knowledge_or_apology,
@@ -56,7 +58,11 @@ class ActionStartRequest(Action, abc.ABC):
     ) -> List[EventType]:
         """Says what will be asked; the form itself is started by a rule."""
         dispatcher.utter_message(response=f"utter_request_intro_{self.kind}")
-        return [*cleared_request(), SlotSet("request_kind", self.kind)]
+        return [
+            *cleared_request(),
+            SlotSet("request_kind", self.kind),
+            SlotSet(REQUEST_INSTANCE, uuid.uuid4().hex),
+        ]
 
 
 class ActionStartConsultation(ActionStartRequest):
@@ -262,16 +268,36 @@ class ValidateRequestForm(FormValidationAction):
 
 
 def submission_key(tracker: Tracker) -> str:
-    """The same for a retried call of the same confirmation, else different."""
-    message = tracker.latest_message or {}
-    marker = message.get("message_id")
-    if not marker:
-        user_events = [e for e in tracker.events if e.get("event") == "user"]
-        marker = str(user_events[-1].get("timestamp")) if user_events else ""
-    return hashlib.sha256(f"{tracker.sender_id}|{marker}".encode()).hexdigest()
+    """The same for every confirmation of one request form (a client's retry
+    comes with a new message id), different for the next form.
+
+    Raises:
+        IncompleteRequest: if no form was started (no form instance).
+    """
+    instance = tracker.get_slot(REQUEST_INSTANCE)
+    if not isinstance(instance, str) or not instance.strip():
+        raise IncompleteRequest(REQUEST_INSTANCE)
+    return hashlib.sha256(f"{tracker.sender_id}|{instance}".encode()).hexdigest()
+
+
+class IncompleteRequest(ValueError):
+    """The conversation has no complete request to store (a blank field)."""
+
+
+# what a stored request must have, whatever path led to the submission
+REQUIRED_FIELDS = ("full_name", "contact", "contact_type", "preferred_time")
 
 
 def _new_request(tracker: Tracker) -> NewRequest:
+    """The request the form collected.
+
+    Raises:
+        IncompleteRequest: if a required field is blank or no form was started.
+    """
+    for slot in REQUIRED_FIELDS:
+        value = tracker.get_slot(slot)
+        if not isinstance(value, str) or not value.strip():
+            raise IncompleteRequest(slot)
     reason: str | None = tracker.get_slot("reason")
     return NewRequest(
         kind=tracker.get_slot("request_kind") or "consultation",
@@ -307,10 +333,20 @@ class ActionSubmitRequest(Action):
         if tracker.get_slot("consent") is False:
             utter_with_clinic(dispatcher, "utter_consent_declined")
             return [*cleared_request(), SlotSet("request_kind", None)]
-        if tracker.get_slot("details_confirmed") is not True:
+        # only a "yes" to both, asked by the form, sends anything (a None
+        # consent set over the API, or a read-back never confirmed, does not)
+        if (
+            tracker.get_slot("details_confirmed") is not True
+            or tracker.get_slot("consent") is not True
+        ):
             dispatcher.utter_message(response="utter_anything_else")
             return []
-        request = _new_request(tracker)
+        try:
+            request = _new_request(tracker)
+        except IncompleteRequest as missing:
+            logger.error("request not stored: %s is blank", missing)
+            utter_with_clinic(dispatcher, "utter_request_incomplete")
+            return [ActiveLoop(None), *cleared_request(), SlotSet("request_kind", None)]
         store = RequestStore.from_env()
         try:
             stored, created = await store.submit(request)

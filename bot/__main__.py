@@ -1,9 +1,12 @@
 """Command line: ``python -m bot <command>`` (see ``--help``)."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Callable, Dict, List
+
+from bot.paths import PRIVATE_UMASK
 
 
 def _build_spacy(args: argparse.Namespace) -> int:
@@ -90,7 +93,9 @@ HANDLERS: Dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def main(argv: List[str] | None = None) -> int:
-    """Runs one command and returns its exit status."""
+    """Runs one command and returns its exit status. Whatever it creates
+    (databases, exports, logs) is readable by its user only."""
+    os.umask(PRIVATE_UMASK)
     args = build_parser().parse_args(argv)
     return HANDLERS[args.command](args)
 

@@ -20,6 +20,9 @@ logger = logging.getLogger(__name__)
 # an emergency paused a request form (domain/safety.yml)
 PAUSED_REQUEST = "paused_request"
 
+# a new id for each request form started: the request's de-duplication key, so
+# a client's retry of the confirmation stores one request
+REQUEST_INSTANCE = "request_instance"
 # what the request form collects (domain/handoff.yml); cleared when a request
 # is sent, declined or stopped (an emergency only pauses it)
 REQUEST_SLOTS = (
@@ -34,6 +37,7 @@ REQUEST_SLOTS = (
     "field_to_change",
     "failed_attempts",
     "requested_slot",
+    REQUEST_INSTANCE,
     PAUSED_REQUEST,
 )
 

@@ -34,6 +34,8 @@ from bot.store import OutboxItem, RequestStore, utc_now
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Signature-SHA256"
+# outbox items claimed and sent (one by one) per round
+BATCH = 20
 
 
 @dataclass(frozen=True)
@@ -125,27 +127,52 @@ async def deliver_due(
     settings = settings or HandoffSettings.from_env()
     if not settings.enabled:
         return DeliveryReport()
-    items = await store.claim_due(now=now)
     delivered = failed = 0
     timeout = aiohttp.ClientTimeout(total=settings.timeout_seconds)
     async with aiohttp.ClientSession(timeout=timeout) as session:
-        for item in items:
-            problem = await _send(session, item, settings)
-            if problem is None:
-                await store.mark_delivered(item.id, now=now)
+        # rounds until nothing more is delivered: a request's next event is
+        # claimed only once the one before it has arrived
+        while True:
+            report = await _deliver_round(store, session, settings, now)
+            delivered += report.delivered
+            failed += report.failed
+            if report.delivered == 0:
+                break
+    return DeliveryReport(delivered=delivered, failed=failed)
+
+
+async def _deliver_round(
+    store: RequestStore,
+    session: aiohttp.ClientSession,
+    settings: HandoffSettings,
+    now: datetime | None,
+) -> DeliveryReport:
+    """Claims a batch and sends it, one by one, while the lease lasts."""
+    # the lease covers the whole batch sent one by one, each up to the timeout
+    lease = timedelta(seconds=settings.timeout_seconds * (BATCH + 1))
+    items = await store.claim_due(limit=BATCH, lease=lease, now=now)
+    delivered = failed = 0
+    for item in items:
+        left = datetime.fromisoformat(item.lease_until) - (now or utc_now())
+        if left.total_seconds() < settings.timeout_seconds:
+            await store.release(item)  # never sent after the lease ends
+            continue
+        problem = await _send(session, item, settings)
+        if problem is None:
+            if await store.mark_delivered(item, now=now):
                 delivered += 1
                 logger.info("delivered %s %s", item.request.reference, item.event)
-            else:
-                retry_at = (now or utc_now()) + retry_delay(item.attempts + 1, settings)
-                await store.mark_failed(item.id, problem, retry_at)
-                failed += 1
-                logger.warning(
-                    "delivery of %s %s failed (%s); retry at %s",
-                    item.request.reference,
-                    item.event,
-                    problem,
-                    retry_at.isoformat(timespec="seconds"),
-                )
+            continue
+        retry_at = (now or utc_now()) + retry_delay(item.attempts + 1, settings)
+        await store.mark_failed(item, problem, retry_at)
+        failed += 1
+        logger.warning(
+            "delivery of %s %s failed (%s); retry at %s",
+            item.request.reference,
+            item.event,
+            problem,
+            retry_at.isoformat(timespec="seconds"),
+        )
     return DeliveryReport(delivered=delivered, failed=failed)
 
 

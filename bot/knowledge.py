@@ -52,6 +52,10 @@ REQUIRED_UI = (
     "personal_advice",
     "safety_net",
     "severe_pain",
+    "message_too_long",
+    "message_not_text",
+    "no_reply",
+    "session_unknown",
 )
 
 

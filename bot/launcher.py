@@ -8,6 +8,7 @@ localhost, logs in files, both stopped cleanly (Ctrl-C included).
 import contextlib
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -21,11 +22,17 @@ from typing import Dict, Iterator, List
 
 import yaml
 
-from bot.paths import PROJECT_ROOT
+from bot.log_files import LogPump, RotatingLog
+from bot.paths import PRIVATE_UMASK, PROJECT_ROOT
+from bot.settings import ORIGINS_VARIABLE
+from channels.sessions import SECRET_VARIABLE
 
 HOST = "127.0.0.1"
 START_TIMEOUT = 180.0
 STOP_TIMEOUT = 15.0
+# after a failed restart: the first wait, and the longest
+RESTART_DELAY = 5.0
+MAX_RESTART_DELAY = 60.0
 
 
 class LaunchError(RuntimeError):
@@ -95,6 +102,11 @@ class ServerConfig:
         return f"http://{HOST}:{self.rasa_port}"
 
     @property
+    def ready_url(self) -> str:
+        """Answers 200 with the model's id once the Rasa server can answer."""
+        return f"{self.rasa_url}/webhooks/rest/ready"
+
+    @property
     def web_url(self) -> str:
         """The demo page with the chat widget."""
         return f"http://{HOST}:{self.web_port}/"
@@ -103,6 +115,15 @@ class ServerConfig:
     def actions_url(self) -> str:
         """Base URL of the action server."""
         return f"http://{HOST}:{self.actions_port}"
+
+
+def widget_origins(config: ServerConfig, environ: Dict[str, str]) -> Dict[str, str]:
+    """``CHAT_ALLOWED_ORIGINS`` for the Rasa server: the demo page's origin
+    (as 127.0.0.1 and localhost), unless the environment sets its own."""
+    if environ.get(ORIGINS_VARIABLE) or config.web_port is None:
+        return {}
+    hosts = [HOST, "localhost"]
+    return {ORIGINS_VARIABLE: ",".join(f"http://{h}:{config.web_port}" for h in hosts)}
 
 
 def port_in_use(port: int) -> bool:
@@ -166,6 +187,7 @@ def _migrate_database(config: ServerConfig) -> None:
         [sys.executable, "-m", "bot", "db", "migrate"],
         cwd=PROJECT_ROOT,
         env={**os.environ, **config.env},
+        umask=PRIVATE_UMASK,
         capture_output=True,
         text=True,
         check=False,
@@ -189,21 +211,33 @@ class Servers:
         self.config = config
         # role ("actions", "rasa", "web", "handoff") -> process, in start order
         self._processes: Dict[str, subprocess.Popen] = {}
+        # role -> the thread copying its output into its log file
+        self._pumps: Dict[str, LogPump] = {}
+        # signs the chat widget's session ids, the same for every Rasa worker
+        # and restart (a new one each launch unless the environment sets it)
+        self._session_secret = {**os.environ, **config.env}.get(
+            SECRET_VARIABLE
+        ) or secrets.token_hex(32)
 
     def _spawn(self, role: str, args: List[str], env: Dict[str, str]) -> Path:
-        """Starts ``python <args>`` as ``role``, logging to ``<log_dir>/<role>.log``."""
-        log_dir = _absolute(self.config.log_dir)
-        log_dir.mkdir(parents=True, exist_ok=True)
-        log = log_dir / f"{role}.log"
-        with open(log, "ab") as out:
-            self._processes[role] = subprocess.Popen(
-                [sys.executable, *args],
-                cwd=PROJECT_ROOT,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, **env},
-                start_new_session=True,  # Ctrl-C reaches us; we stop them
-            )
+        """Starts ``python <args>`` as ``role``; its output goes, redacted, to
+        ``<log_dir>/<role>.log`` (``bot.log_files``). Files it creates are
+        private to its user (umask 077)."""
+        log = _absolute(self.config.log_dir) / f"{role}.log"
+        process = subprocess.Popen(
+            [sys.executable, *args],
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **env},
+            start_new_session=True,  # Ctrl-C reaches us; we stop them
+            umask=PRIVATE_UMASK,
+        )
+        assert process.stdout is not None
+        self._pumps[role] = LogPump(process.stdout, RotatingLog(log))
+        self._pumps[role].start()
+        self._processes[role] = process
         return log
 
     def start_actions(self) -> None:
@@ -221,7 +255,8 @@ class Servers:
         _wait_until_up(f"{config.actions_url}/health", self._processes["actions"], log)
 
     def start_rasa(self) -> None:
-        """Starts the Rasa server (channels + HTTP API) and waits for it.
+        """Starts the Rasa server (the channels only: Rasa's HTTP API, with its
+        conversation, execute and model routes, stays off) and waits for it.
 
         Raises:
             LaunchError: if there is no trained model, or the server does not
@@ -233,7 +268,6 @@ class Servers:
             "-m",
             "rasa",
             "run",
-            "--enable-api",
             "--interface",
             HOST,
             "--port",
@@ -248,11 +282,13 @@ class Servers:
         env = {
             **compute_threads(config.rasa_workers, {**os.environ, **config.env}),
             "SANIC_WORKERS": str(config.rasa_workers),
+            **widget_origins(config, {**os.environ, **config.env}),
+            SECRET_VARIABLE: self._session_secret,
             **config.env,
         }
         log = self._spawn("rasa", args, env)
-        _wait_until_up(f"{config.rasa_url}/status", self._processes["rasa"], log)
-        if not _get_json(f"{config.rasa_url}/status").get("model_id"):
+        _wait_until_up(config.ready_url, self._processes["rasa"], log)
+        if not _get_json(config.ready_url).get("model_id"):
             raise LaunchError(f"the Rasa server loaded no model; see {log}")
 
     def start_web(self) -> None:
@@ -292,9 +328,9 @@ class Servers:
         """Stops the given servers, or all (SIGTERM, then SIGKILL after a while)."""
         chosen = [r for r in reversed(self._processes) if not roles or r in roles]
         for role in chosen:
-            if self._processes[role].poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self._processes[role].pid, signal.SIGTERM)
+            # also when the server itself is gone: its workers may live on
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._processes[role].pid, signal.SIGTERM)
         for role in chosen:
             process = self._processes.pop(role)
             try:
@@ -303,6 +339,28 @@ class Servers:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+            pump = self._pumps.pop(role, None)
+            if pump is not None:
+                pump.join(timeout=STOP_TIMEOUT)  # the last lines reach the file
+
+    def restart_stopped(self) -> List[str]:
+        """Starts again each server that stopped (crashed, killed), in start
+        order; the roles restarted.
+
+        Raises:
+            LaunchError: if one does not come up again (the caller retries).
+        """
+        starters = {
+            "actions": self.start_actions,
+            "rasa": self.start_rasa,
+            "web": self.start_web,
+            "handoff": self.start_handoff_worker,
+        }
+        stopped = [r for r, p in self._processes.items() if p.poll() is not None]
+        for role in stopped:
+            self.stop(role)  # its process group and its log
+            starters[role]()
+        return stopped
 
     def alive(self) -> bool:
         """True while every started server is still running."""
@@ -370,7 +428,7 @@ The vertebroplasty assistant is running.
   REST channel:        curl -s {config.rasa_url}/webhooks/rest/webhook \\
                          -H 'Content-Type: application/json' \\
                          -d '{{"sender": "me", "message": "what is it?"}}'
-  Rasa HTTP API:       {config.rasa_url}/status
+  Ready (model id):    {config.ready_url}
   Staff: requests      .venv/bin/python -m bot requests list
   Logs:                {log_dir}/rasa.log, {log_dir}/actions.log
 
@@ -378,10 +436,8 @@ Press Ctrl-C to stop both servers.""",
         flush=True,
     )
     try:
-        while servers.alive():
-            time.sleep(1)
-        print("A server stopped unexpectedly; see the logs.", file=sys.stderr)
-        return 1
+        supervise(servers)
+        return 1  # pragma: no cover - supervise returns only by an exception
     except KeyboardInterrupt:
         print("\nStopping...", flush=True)
         return 0
@@ -389,6 +445,23 @@ Press Ctrl-C to stop both servers.""",
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # let the cleanup finish
         servers.stop()
         print("Both servers stopped.", flush=True)
+
+
+def supervise(servers: Servers, check_every: float = 1.0) -> None:
+    """Restarts any server that stops, for ever (Ctrl-C ends it): a crashed
+    action server must not take the emergency advice down with it."""
+    delay = check_every
+    while True:
+        time.sleep(delay)
+        try:
+            for role in servers.restart_stopped():
+                print(f"The {role} server stopped; started again.", file=sys.stderr)
+            delay = check_every
+        except LaunchError as error:
+            delay = min(max(delay * 2, RESTART_DELAY), MAX_RESTART_DELAY)
+            print(
+                f"Restart failed ({error}); next try in {delay:.0f}s.", file=sys.stderr
+            )
 
 
 def shell(config: ServerConfig) -> int:

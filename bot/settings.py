@@ -53,3 +53,21 @@ def load_clinic(path: Union[str, Path] | None = None) -> ClinicSettings:
     return ClinicSettings(
         **{k: str(v) for k, v in raw.items() if k in known and v not in (None, "")}
     )
+
+
+# the longest message read (characters); longer ones get a polite answer
+DEFAULT_MAX_MESSAGE_CHARS = 2000
+
+
+def max_message_chars() -> int:
+    """``$MAX_MESSAGE_CHARS``, or 2,000 when unset or not a positive number."""
+    try:
+        value = int(os.environ.get("MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS))
+    except ValueError:
+        return DEFAULT_MAX_MESSAGE_CHARS
+    return value if value > 0 else DEFAULT_MAX_MESSAGE_CHARS
+
+
+# origins (scheme://host:port, comma-separated) whose pages may open the chat
+# widget's socket.io connection; unset: the Rasa server's own origin only
+ORIGINS_VARIABLE = "CHAT_ALLOWED_ORIGINS"

@@ -8,6 +8,8 @@ import argparse
 import asyncio
 import csv
 import json
+import os
+import re
 import signal
 import sys
 from dataclasses import asdict, fields
@@ -15,20 +17,36 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Iterable, List, TextIO
 
+from bot import conversation_retention
 from bot.handoff import HandoffSettings, deliver_due, run_worker
 from bot.references import normalise
-from bot.store import STATUSES, RequestStore, StoredRequest, StoreUnavailable
+from bot.store import (
+    STATUSES,
+    RequestStore,
+    StoredRequest,
+    StoreUnavailable,
+    utc_now,
+)
 
 LIST_COLUMNS = ("reference", "kind", "status", "created_at", "full_name", "contact")
-# a cell starting with one of these is a formula to a spreadsheet
+# a cell starting with one of these is a formula to a spreadsheet, and so is
+# the part after a separator a spreadsheet may split on (";=cmd|...")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_AFTER_SEPARATOR = re.compile(r"([;,|\t])([=+\-@])")
+
+
+def printable(value: object) -> str:
+    """``value`` for a terminal: control characters (escape codes, carriage
+    returns) are shown as ``\\x1b``, never run."""
+    text = "" if value is None else str(value)
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
 def _table(requests: List[StoredRequest], out: TextIO) -> None:
     if not requests:
         print("No requests.", file=out)
         return
-    rows = [[str(getattr(r, c) or "") for c in LIST_COLUMNS] for r in requests]
+    rows = [[printable(getattr(r, c)) for c in LIST_COLUMNS] for r in requests]
     widths = [
         max(len(c), *(len(row[i]) for row in rows)) for i, c in enumerate(LIST_COLUMNS)
     ]
@@ -41,6 +59,7 @@ def _table(requests: List[StoredRequest], out: TextIO) -> None:
 
 def _safe_cell(value: object) -> str:
     text = "" if value is None else str(value)
+    text = _FORMULA_AFTER_SEPARATOR.sub(r"\1'\2", text)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -76,7 +95,7 @@ async def _requests(args: argparse.Namespace, store: RequestStore, out: TextIO) 
             print(f"No request {args.reference}.", file=sys.stderr)
             return 1
         for name, value in asdict(request).items():
-            print(f"{name:16} {value if value is not None else ''}", file=out)
+            print(f"{name:16} {printable(value)}", file=out)
         return 0
     if args.action == "mark":
         updated = await store.set_status(normalise(args.reference), args.status)
@@ -90,8 +109,19 @@ async def _requests(args: argparse.Namespace, store: RequestStore, out: TextIO) 
         count = await asyncio.to_thread(_export, args.csv, found)
         print(f"Exported {count} requests to {args.csv}.", file=out)
         return 0
-    deleted = await store.purge(timedelta(days=args.older_than))
+    retention = timedelta(days=args.older_than)
+    deleted = await store.purge(retention)
     print(f"Deleted {deleted} requests older than {args.older_than} days.", file=out)
+    try:
+        path = conversation_retention.tracker_database(dict(os.environ))
+        gone = await conversation_retention.purge(path, retention, utc_now())
+    except conversation_retention.NoConversationStore as problem:
+        print(f"Conversations not purged: {problem}.", file=sys.stderr)
+        return 3
+    print(
+        f"Deleted {gone} conversations untouched for {args.older_than} days.",
+        file=out,
+    )
     return 0
 
 
@@ -157,7 +187,7 @@ def add_commands(commands: "argparse._SubParsersAction") -> None:
 
 def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     """Runs a staff command; a database problem is reported, not raised."""
-    store = RequestStore.from_env()
+    store = RequestStore.from_env(create=args.command == "db")
     try:
         return asyncio.run(HANDLERS[args.command](args, store, out))
     except StoreUnavailable as error:

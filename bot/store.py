@@ -18,7 +18,7 @@ import sqlite3
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import AsyncIterator, Dict, List, Sequence, Tuple, Union
+from typing import Any, AsyncIterator, Dict, List, Sequence, Tuple, Union
 
 import aiosqlite
 
@@ -122,6 +122,8 @@ class OutboxItem:
     event: str
     attempts: int
     request: StoredRequest
+    # the claim's lease end: the deliverer's token for marking the item
+    lease_until: str = ""
 
 
 _REQUEST_COLUMNS = ", ".join(f"r.{f.name}" for f in fields(StoredRequest))
@@ -179,25 +181,40 @@ class RequestStore:
     """Requests and their delivery outbox in one SQLite file."""
 
     def __init__(
-        self, path: Union[str, Path], busy_timeout: float = BUSY_TIMEOUT_SECONDS
+        self,
+        path: Union[str, Path],
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+        create: bool = True,
     ):
-        """Points the store at ``path`` (nothing is opened yet)."""
+        """Points the store at ``path`` (nothing is opened yet); ``create``:
+        make the file if it is missing (else a missing file is an error)."""
         self.path = Path(path)
         self.busy_timeout = busy_timeout
+        self.create = create
         self._migration_lock = asyncio.Lock()
 
     @classmethod
-    def from_env(cls) -> "RequestStore":
-        """The store at ``$BOT_DB``, or ``var/requests.db`` in the project."""
-        return cls(os.environ.get("BOT_DB") or DEFAULT_DB)
+    def from_env(cls, create: bool = False) -> "RequestStore":
+        """The store at ``$BOT_DB``, or ``var/requests.db`` in the project.
+
+        A missing file is an error (``StoreUnavailable``) unless ``create``:
+        only ``python -m bot db migrate`` (which the launcher runs first)
+        makes it, so a deleted database is reported, never silently replaced
+        by an empty one."""
+        return cls(os.environ.get("BOT_DB") or DEFAULT_DB, create=create)
 
     @contextlib.asynccontextmanager
     async def connect(self) -> AsyncIterator[aiosqlite.Connection]:
         """An open, migrated connection; database errors become StoreUnavailable."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.create:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            target = str(self.path) if self.create else f"file:{self.path}?mode=rw"
             async with aiosqlite.connect(
-                self.path, timeout=self.busy_timeout, isolation_level=None
+                target,
+                timeout=self.busy_timeout,
+                isolation_level=None,
+                uri=not self.create,
             ) as db:
                 await db.execute(
                     f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}"
@@ -391,7 +408,10 @@ class RequestStore:
         """Claims undelivered outbox items that are due, for ``lease``.
 
         A claimed item is not handed to another deliverer until its lease runs
-        out, so two deliverers never send the same item at the same time.
+        out, so two deliverers never send the same item at the same time. An
+        item waits while an earlier one of the same request is undelivered:
+        the clinic gets a request's events in order (never a cancellation
+        before the request).
         """
         moment = now or utc_now()
         stamp, until = _iso(moment), _iso(moment + lease)
@@ -403,6 +423,9 @@ class RequestStore:
                         "FROM outbox o JOIN requests r ON r.id = o.request_id"
                         " WHERE o.delivered_at IS NULL AND o.next_attempt_at <= ?"
                         " AND (o.lease_until IS NULL OR o.lease_until <= ?)"
+                        " AND NOT EXISTS (SELECT 1 FROM outbox e"
+                        "  WHERE e.request_id = o.request_id AND e.id < o.id"
+                        "  AND e.delivered_at IS NULL)"
                         " ORDER BY o.id LIMIT ?",
                     ),
                     (stamp, stamp, limit),
@@ -412,27 +435,50 @@ class RequestStore:
                     "UPDATE outbox SET lease_until = ? WHERE id = ?",
                     [(until, row[0]) for row in rows],
                 )
-        return [OutboxItem(row[0], row[1], row[2], _request(row[3:])) for row in rows]
+        return [
+            OutboxItem(row[0], row[1], row[2], _request(row[3:]), until) for row in rows
+        ]
 
-    async def mark_delivered(self, item_id: int, now: datetime | None = None) -> None:
-        """Records that the webhook acknowledged an item: it is never sent again."""
+    async def mark_delivered(
+        self, item: OutboxItem, now: datetime | None = None
+    ) -> bool:
+        """Records that the webhook acknowledged an item: it is never sent
+        again. False if the claim was no longer this deliverer's (its lease
+        ran out and another deliverer took the item) or it was delivered."""
+        return await self._update_claimed(
+            item,
+            "delivered_at = ?, lease_until = NULL, attempts = attempts + 1,"
+            " last_error = NULL",
+            (_iso(now or utc_now()),),
+        )
+
+    async def mark_failed(
+        self, item: OutboxItem, error: str, retry_at: datetime
+    ) -> bool:
+        """Records a failed attempt; the item is due again at ``retry_at``.
+        False if the claim was no longer this deliverer's."""
+        return await self._update_claimed(
+            item,
+            "attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
+            " lease_until = NULL",
+            (error[:500], _iso(retry_at)),
+        )
+
+    async def release(self, item: OutboxItem) -> bool:
+        """Gives a claimed item back unsent (due again at once)."""
+        return await self._update_claimed(item, "lease_until = NULL", ())
+
+    async def _update_claimed(
+        self, item: OutboxItem, assignments: str, values: Tuple[Any, ...]
+    ) -> bool:
         async with self.connect() as db:
-            await db.execute(
-                "UPDATE outbox SET delivered_at = ?, lease_until = NULL,"
-                " attempts = attempts + 1, last_error = NULL WHERE id = ?",
-                (_iso(now or utc_now()), item_id),
+            cursor = await db.execute(
+                f"UPDATE outbox SET {assignments} WHERE id = ?"  # noqa: S608
+                " AND lease_until = ? AND delivered_at IS NULL",
+                (*values, item.id, item.lease_until),
             )
             await db.commit()
-
-    async def mark_failed(self, item_id: int, error: str, retry_at: datetime) -> None:
-        """Records a failed attempt; the item is due again at ``retry_at``."""
-        async with self.connect() as db:
-            await db.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?,"
-                " next_attempt_at = ?, lease_until = NULL WHERE id = ?",
-                (error[:500], _iso(retry_at), item_id),
-            )
-            await db.commit()
+            return cursor.rowcount == 1
 
     async def outbox_counts(self) -> Dict[str, int]:
         """How many outbox items are delivered and how many are waiting."""

@@ -65,12 +65,21 @@ class Checked:
         return self.problem is None
 
 
+_PAYLOAD = re.compile(r"^/\w")
+
+
 def _clean(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def is_payload(text: str | None) -> bool:
+    """True for a button payload typed by hand ("/inform{...}", "/affirm"):
+    an intent for Rasa, never an answer to store."""
+    return bool(_PAYLOAD.match(_clean(text)))
+
+
 def _limited(text: str, limit: int) -> Checked | None:
-    if not text:
+    if not text or is_payload(text):
         return Checked(problem=Problem.EMPTY)
     if len(text) > limit:
         return Checked(problem=Problem.TOO_LONG)
@@ -126,7 +135,7 @@ def check_contact(text: str | None) -> Checked:
         ``"email:<address>"``; see ``parse_contact``.
     """
     cleaned = _clean(text)
-    if not cleaned:
+    if not cleaned or is_payload(cleaned):
         return Checked(problem=Problem.EMPTY)
     email = find_email(cleaned)
     if email:

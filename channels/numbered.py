@@ -10,7 +10,6 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, List
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from rasa.core.channels.rest import RestInput
 from rasa.core.channels.twilio import TwilioInput
 from sanic import Blueprint, Sanic
 
@@ -21,6 +20,7 @@ from bot.numbered_options import (
     last_buttons,
     numbered_text,
 )
+from channels.guarded import GuardedRestInput, MessageGuardMixin
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ class NumberedRepliesMixin(InputChannel):
         return super().blueprint(handle)
 
 
-class NumberedRestInput(NumberedRepliesMixin, RestInput):
+class NumberedRestInput(NumberedRepliesMixin, GuardedRestInput):
     """The REST channel for clients without buttons: /webhooks/numbered/webhook."""
 
     @classmethod
@@ -118,5 +118,5 @@ class NumberedRestInput(NumberedRepliesMixin, RestInput):
         return "numbered"
 
 
-class NumberedTwilioInput(NumberedRepliesMixin, TwilioInput):
+class NumberedTwilioInput(NumberedRepliesMixin, MessageGuardMixin, TwilioInput):
     """Twilio SMS and WhatsApp with numbered options: /webhooks/twilio/webhook."""

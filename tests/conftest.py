@@ -1,6 +1,7 @@
 """Shared fixtures: the knowledge base, the domain analyser, tracker builders,
 and a REST client for the end-to-end tests."""
 
+import asyncio
 import json
 import os
 import subprocess
@@ -62,7 +63,9 @@ def request_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clinic_file: Pat
     path = tmp_path / "requests.db"
     monkeypatch.setenv("BOT_DB", str(path))
     monkeypatch.delenv("HANDOFF_WEBHOOK_URL", raising=False)
-    return RequestStore(path)
+    store = RequestStore(path)
+    asyncio.run(store.schema_version())  # created, as `bot db migrate` does
+    return store
 
 
 def user_event(intent: str, text: str = "", **parse: Any) -> Dict[str, Any]:

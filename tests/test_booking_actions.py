@@ -27,6 +27,7 @@ CONFIRMED = {
     "reason": "back pain since a fall",
     "consent": True,
     "details_confirmed": True,
+    "request_instance": "form-1",
 }
 
 
@@ -225,6 +226,48 @@ async def test_a_retried_confirmation_stores_one_request(db):
     assert first[0]["reference"] == second[0]["reference"]
 
 
+async def test_a_client_retry_with_a_new_message_id_stores_one_request(db):
+    # a client that got no reply sends "yes" again: a new message, same form
+    _, first = await submit(form_tracker(CONFIRMED, intent="affirm", text="yes"))
+    _, retry = await submit(form_tracker(CONFIRMED, intent="affirm", text="yes!"))
+    assert len(await db.list()) == 1
+    assert first[0]["reference"] == retry[0]["reference"]
+
+
+async def test_the_next_form_in_the_conversation_is_a_new_request(db):
+    await submit(form_tracker(CONFIRMED, intent="affirm", text="yes"))
+    again = {**CONFIRMED, "request_instance": "form-2"}
+    await submit(form_tracker(again, intent="affirm", text="yes"))
+    assert len(await db.list()) == 2
+
+
+@pytest.mark.parametrize("consent", [None, "yes", 1])
+async def test_only_a_consent_of_true_sends_anything(db, consent):
+    # e.g. set over the HTTP API without the form ever asking
+    events, messages = await submit(
+        form_tracker({**CONFIRMED, "consent": consent}, intent="affirm")
+    )
+    assert messages[0]["response"] == "utter_anything_else"
+    assert events == []
+    assert await db.list() == []
+
+
+@pytest.mark.parametrize(
+    "blank",
+    ["full_name", "contact", "contact_type", "preferred_time", "request_instance"],
+)
+@pytest.mark.parametrize("value", [None, "", "   "])
+async def test_a_request_with_a_blank_field_is_never_stored(db, blank, value):
+    events, messages = await submit(
+        form_tracker({**CONFIRMED, blank: value}, intent="affirm")
+    )
+    assert messages[0]["response"] == "utter_request_incomplete"
+    assert messages[0]["clinic_phone"]
+    assert ActiveLoop(None) in events
+    assert SlotSet("full_name", None) in events
+    assert await db.list() == []
+
+
 async def test_a_skipped_reason_is_stored_as_none(db):
     await submit(form_tracker({**CONFIRMED, "reason": "skipped"}, intent="affirm"))
     (stored,) = await db.list()
@@ -309,4 +352,12 @@ async def test_starting_a_request_sets_its_kind_from_a_clean_slate(action, kind)
     events = await action().run(dispatcher, form_tracker(CONFIRMED), {})
     assert SlotSet("request_kind", kind) in events
     assert SlotSet("full_name", None) in events
+    # a new form instance each time: its own de-duplication key
+    instances = [e["value"] for e in events if e["name"] == "request_instance"]
+    assert instances[-1]
+    assert instances[-1] != CONFIRMED["request_instance"]
+    again = await action().run(CollectingDispatcher(), form_tracker(CONFIRMED), {})
+    assert [e["value"] for e in again if e["name"] == "request_instance"][-1] != (
+        instances[-1]
+    )
     assert dispatcher.messages[0]["response"] == f"utter_request_intro_{kind}"

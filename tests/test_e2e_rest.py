@@ -4,8 +4,11 @@ Needs the trained model (``make train``); ``make test`` runs it after training.
 """
 
 import json
+import os
+import signal
 import threading
 import time
+import urllib.error
 import urllib.request
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +18,7 @@ import pytest
 
 from bot.launcher import ServerConfig, free_port, port_in_use, running
 from bot.paths import PROJECT_ROOT
+from bot.settings import load_clinic
 from tests.conftest import Conversation, listed_requests
 
 pytestmark = pytest.mark.e2e
@@ -145,6 +149,19 @@ def test_bad_input_gets_an_answer_and_the_server_stays_up(chat, message):
 def test_personal_details_never_reach_the_logs(servers):
     chat = Conversation(servers.config.rasa_url)
     chat.say("my name is Zebedee Quartermain, call me on 07700 900123")
+    # the failure paths: payloads typed by hand (valid, broken, unknown), a
+    # refused message, the form's "change something" read-back
+    for message in (
+        '/inform{"full_name": "Zebedee Quartermain", "contact": "07700 900123"}',
+        '/inform{"full_name": "Zebedee Quartermain", 07700 900123',
+        '/no_such_intent{"x": "Zebedee Quartermain 07700 900123"}',
+        "Zebedee Quartermain 07700 900123 " * 100,
+        "I would like to book a consultation",
+        "Zebedee Quartermain",
+        "07700 900123",
+        "/change_detail",
+    ):
+        chat.say(message)
     log_dir = Path(servers.config.log_dir)
     if not log_dir.is_absolute():
         log_dir = PROJECT_ROOT / log_dir
@@ -236,3 +253,134 @@ def test_a_channel_without_buttons_numbers_the_options(servers):
     )
     assert "Any procedure through the skin" in say("1")  # 1 = Tell me more
     assert "10% of patients" in say("option 1")  # its first follow-up, new fractures
+
+
+# ---- the deployment guards (channels/guarded.py, bot/launcher.py)
+
+
+def post_raw(url: str, body: bytes, method: str = "POST", **headers: str):
+    """(status, body) of a request typed by hand."""
+    request = urllib.request.Request(
+        url,
+        data=body if method != "GET" else None,
+        method=method,
+        headers={"Content-Type": "application/json", **headers},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["(" * 100_000, "[]" * 50_000, "a" * 2_001, "my back hurts. " * 1_000 + "end"],
+    ids=["100KB of (", "100KB of []", "2001 chars", "a long story"],
+)
+def test_a_message_over_the_limit_gets_a_polite_answer_before_nlu(chat, kb, text):
+    replies = chat.texts(text)
+    expected = kb.ui["message_too_long"].split("{")[0]
+    assert len(replies) == 1
+    assert replies[0].startswith(expected)
+    assert "999" in replies[0]  # the emergency number, in case
+    assert f"{len(text):,} characters" in replies[0]
+    # nothing of it reached the conversation: the next question is answered
+    assert chat.texts("what is vertebroplasty?")[-1]
+
+
+def test_five_megabytes_are_refused_politely_and_quickly(servers):
+    sender = uuid.uuid4().hex
+    body = json.dumps({"sender": sender, "message": "[" * 5_000_000}).encode()
+    status, answer = post_raw(f"{servers.config.rasa_url}/webhooks/rest/webhook", body)
+    assert status == 200
+    assert "too long" in json.loads(answer)[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"null",
+        b"[]",
+        b"123",
+        b'"hello"',
+        b"{not json",
+        b'{"message": "hello"}',  # no sender: no shared "default" conversation
+        b'{"sender": "", "message": "hello"}',
+        b'{"sender": 5, "message": "hello"}',
+        b'{"sender": "me", "message": 5}',
+        b'{"sender": "me", "message": ["a"]}',
+        json.dumps({"sender": "x" * 200, "message": "hi"}).encode(),
+    ],
+)
+def test_a_malformed_body_is_refused_with_400_never_500(servers, body):
+    for channel in ("rest", "numbered"):
+        url = f"{servers.config.rasa_url}/webhooks/{channel}/webhook"
+        status, _ = post_raw(url, body)
+        assert status == 400, (channel, body)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/status"),
+        ("GET", "/conversations/someone/tracker"),
+        ("POST", "/conversations/someone/tracker/events"),
+        ("POST", "/conversations/someone/execute"),
+        ("POST", "/model/parse"),
+        ("DELETE", "/model"),
+        ("PUT", "/model"),
+    ],
+)
+def test_the_http_api_is_off_on_the_patients_port(servers, method, path):
+    status, _ = post_raw(f"{servers.config.rasa_url}{path}", b"{}", method=method)
+    assert status in (404, 405)
+
+
+def test_a_patients_details_cannot_be_read_over_http(servers):
+    chat = Conversation(servers.config.rasa_url)
+    chat.say("I would like to book a consultation please")
+    chat.say("my name is Ottoline Brackenbury")
+    for path in (f"/conversations/{chat.sender}/tracker", "/conversations"):
+        status, body = post_raw(f"{servers.config.rasa_url}{path}", b"", "GET")
+        assert status == 404
+        assert b"Brackenbury" not in body
+    assert chat.texts("stop")  # the form is left; nothing stored
+
+
+def test_readiness_names_the_model(servers):
+    status, body = post_raw(servers.config.ready_url, b"", "GET")
+    assert status == 200
+    assert json.loads(body)["model_id"]
+
+
+@pytest.mark.parametrize(
+    ("origin", "accepted"),
+    [("http://evil.example", False), (None, True)],
+)
+def test_the_widget_socket_accepts_only_allowed_origins(servers, origin, accepted):
+    url = f"{servers.config.rasa_url}/socket.io/?EIO=4&transport=polling"
+    headers = {"Origin": origin} if origin else {}
+    status, _ = post_raw(url, b"", "GET", **headers)
+    assert (status == 200) is accepted
+
+
+def test_a_crashed_action_server_gets_an_apology_then_is_restarted(servers, kb):
+    # runs last in this module: it kills a server of the shared fixture
+    chat = Conversation(servers.config.rasa_url)
+    chat.say("hello")
+    os.kill(servers.pids()["actions"], signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while servers.alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not servers.alive()
+    replies = chat.texts("what is vertebroplasty?")
+    assert replies == [
+        kb.ui["no_reply"].format(**load_clinic().template_values())
+    ]  # not silence
+    assert servers.restart_stopped() == ["actions"]
+    assert servers.alive()
+    assert chat.texts("what is vertebroplasty?")[-1].startswith(
+        kb.topics["what_is"].answer[:40]
+    )

@@ -22,9 +22,11 @@ class Receiver:
         self.failures = failures
         self.received = []
         self.headers = []
+        self.delay = 0.0  # seconds before each answer (a slow receiver)
 
     async def handle(self, http_request):
         body = await http_request.read()
+        await asyncio.sleep(self.delay)
         if self.failures > 0:
             self.failures -= 1
             return web.Response(status=503)
@@ -155,3 +157,30 @@ async def test_the_worker_delivers_until_stopped(store, receiver_url):
     stop.set()
     await asyncio.wait_for(worker, timeout=5)
     assert len(receiver.received) == 1
+
+
+async def test_a_slow_receiver_and_two_deliverers_get_each_event_once_in_order(
+    tmp_path, receiver_url
+):
+    receiver, url = receiver_url
+    receiver.delay = 0.2
+    path = tmp_path / "requests.db"
+    store = RequestStore(path)
+    references = []
+    for number in range(6):
+        stored, _ = await store.submit(request(key=f"k{number}"))
+        references.append(stored.reference)
+        if number % 2 == 0:
+            await store.set_status(stored.reference, "cancelled", "conv-1")
+    # two deliverers at once (the action server and the worker), wall clock
+    reports = await asyncio.gather(
+        deliver_due(RequestStore(path), settings(url, timeout_seconds=2)),
+        deliver_due(RequestStore(path), settings(url, timeout_seconds=2)),
+    )
+    assert sum(r.delivered for r in reports) == 9
+    events = [(b["reference"], b["event"]) for b in receiver.received]
+    assert len(events) == len(set(events)) == 9  # each exactly once
+    for reference in references[::2]:
+        mine = [event for ref, event in events if ref == reference]
+        assert mine == ["request.created", "request.cancelled"]
+    assert await store.outbox_counts() == {"delivered": 9, "waiting": 0}

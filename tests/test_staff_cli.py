@@ -5,6 +5,8 @@ import csv
 import io
 import json
 import os
+import re
+import sqlite3
 import subprocess
 import sys
 from datetime import timedelta
@@ -19,11 +21,35 @@ from tests.test_store import request
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch):
+def store(tmp_path, monkeypatch, conversations):
     path = tmp_path / "requests.db"
     monkeypatch.setenv("BOT_DB", str(path))
     monkeypatch.delenv("HANDOFF_WEBHOOK_URL", raising=False)
-    return RequestStore(path)
+    store = RequestStore(path)
+    asyncio.run(store.schema_version())  # created, as `bot db migrate` does
+    return store
+
+
+@pytest.fixture
+def conversations(tmp_path, monkeypatch):
+    """A real SQL tracker store file (Rasa's), named by ``TRACKER_DB``."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+
+    path = tmp_path / "tracker.db"
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    return path, SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(path))
+
+
+def save_conversation(tracker_store, sender, text, days_ago):
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    moment = (utc_now() - timedelta(days=days_ago)).timestamp()
+    tracker = DialogueStateTracker.from_events(
+        sender, [UserUttered(text, timestamp=moment)]
+    )
+    asyncio.run(tracker_store.save(tracker))
 
 
 def cli(*argv):
@@ -85,6 +111,27 @@ def test_export_csv_neutralises_spreadsheet_formulas(store, tmp_path):
     assert rows[1]["full_name"] == "Margaret Hill"
 
 
+def test_a_formula_after_a_separator_is_neutralised_too(store, tmp_path):
+    submit(store, key="a", reason="back pain;=cmd|' /C calc'!A0,@SUM(1)")
+    target = tmp_path / "out.csv"
+    assert cli("requests", "export", "--csv", str(target))[0] == 0
+    (row,) = csv.DictReader(target.open(encoding="utf-8"))
+    assert row["reason"] == "back pain;'=cmd|' /C calc'!A0,'@SUM(1)"
+    for part in re.split(r"[;,|]", row["reason"]):
+        assert not part.startswith(("=", "+", "-", "@"))
+
+
+def test_escape_codes_in_a_name_are_shown_not_run(store):
+    stored = submit(store, key="a", full_name="Ann\x1b[2J\x1b]0;owned\x07 Lee\rX")
+    for argv in (("requests", "list"), ("requests", "show", stored.reference)):
+        status, out = cli(*argv)
+        assert status == 0
+        assert "\x1b" not in out
+        assert "\r" not in out
+        assert "\x07" not in out
+        assert "Ann\\x1b[2J" in out
+
+
 def test_purge_deletes_old_requests(store):
     asyncio.run(store.submit(request(key="old"), now=utc_now() - timedelta(days=400)))
     recent = submit(store, key="new")
@@ -92,6 +139,30 @@ def test_purge_deletes_old_requests(store):
     assert status == 0
     assert "Deleted 1 requests" in out
     assert [r.reference for r in asyncio.run(store.list())] == [recent.reference]
+
+
+def test_purge_deletes_old_conversations_too(store, conversations):
+    path, tracker_store = conversations
+    save_conversation(tracker_store, "old-one", "my name is Ada Oldfield", 400)
+    save_conversation(tracker_store, "new-one", "my name is Bea Newman", 2)
+    status, out = cli("requests", "purge", "--older-than", "365")
+    assert status == 0
+    assert "Deleted 1 conversations" in out
+    with sqlite3.connect(path) as db:
+        senders = {row[0] for row in db.execute("SELECT sender_id FROM events")}
+        texts = " ".join(str(row[0]) for row in db.execute("SELECT data FROM events"))
+    assert senders == {"new-one"}
+    assert "Oldfield" not in texts
+
+
+def test_purge_without_a_conversation_database_says_so_and_creates_none(
+    store, tmp_path, monkeypatch, capsys
+):
+    missing = tmp_path / "nowhere" / "tracker.db"
+    monkeypatch.setenv("TRACKER_DB", str(missing))
+    assert cli("requests", "purge", "--older-than", "30")[0] == 3
+    assert "no conversation database" in capsys.readouterr().err
+    assert not missing.exists()
 
 
 def test_deliver_without_a_webhook_says_so(store, capsys):
@@ -122,3 +193,13 @@ def test_migrate_and_list_as_real_commands(tmp_path):
 
     assert "schema version 1" in command("db", "migrate")
     assert "No requests." in command("requests", "list")
+
+
+def test_a_missing_database_is_reported_not_created(tmp_path, monkeypatch, capsys):
+    missing = tmp_path / "gone.db"
+    monkeypatch.setenv("BOT_DB", str(missing))
+    assert cli("requests", "list")[0] == 3
+    assert "Database problem" in capsys.readouterr().err
+    assert not missing.exists()
+    assert cli("db", "migrate")[0] == 0  # the one command that creates it
+    assert missing.exists()

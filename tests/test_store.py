@@ -145,16 +145,17 @@ async def test_an_unusable_path_raises_store_unavailable(tmp_path):
         await store.submit(request())
 
 
-async def test_a_deleted_database_is_recreated(tmp_path):
+async def test_a_deleted_database_is_reported_never_silently_replaced(tmp_path):
     path = tmp_path / "requests.db"
-    store = RequestStore(path)
-    await store.submit(request(key="a"))
+    await RequestStore(path).submit(request(key="a"))  # `bot db migrate` made it
+    store = RequestStore(path, create=False)  # as the servers open it
+    assert len(await store.list()) == 1
     path.unlink()
     for leftover in tmp_path.glob("requests.db-*"):
         leftover.unlink()
-    _, created = await store.submit(request(key="b"))
-    assert created
-    assert len(await store.list()) == 1
+    with pytest.raises(StoreUnavailable):
+        await store.submit(request(key="b"))
+    assert not path.exists()
 
 
 async def test_lookups_are_limited_to_the_conversation(store):
@@ -188,7 +189,10 @@ async def test_claimed_items_are_leased_and_delivered_items_never_return(store):
     assert [item.event for item in first] == ["created"]
     assert await store.claim_due(now=NOW + timedelta(seconds=30)) == []
     assert len(await store.claim_due(now=NOW + timedelta(seconds=61))) == 1
-    await store.mark_delivered(first[0].id, now=NOW)
+    assert not await store.mark_delivered(first[0], now=NOW)  # its lease was lost
+    (second,) = await store.claim_due(now=NOW + timedelta(seconds=122))
+    assert await store.mark_delivered(second, now=NOW)
+    assert not await store.mark_delivered(second, now=NOW)  # never twice
     assert await store.claim_due(now=NOW + timedelta(days=1)) == []
     assert await store.outbox_counts() == {"delivered": 1, "waiting": 0}
 
@@ -196,10 +200,32 @@ async def test_claimed_items_are_leased_and_delivered_items_never_return(store):
 async def test_failed_items_wait_until_their_retry_time(store):
     await store.submit(request(), now=NOW)
     (item,) = await store.claim_due(now=NOW)
-    await store.mark_failed(item.id, "HTTP 503", retry_at=NOW + timedelta(seconds=10))
+    await store.mark_failed(item, "HTTP 503", retry_at=NOW + timedelta(seconds=10))
     assert await store.claim_due(now=NOW + timedelta(seconds=5)) == []
     (again,) = await store.claim_due(now=NOW + timedelta(seconds=10))
     assert again.attempts == 1
+
+
+async def test_a_later_event_waits_for_the_earlier_one_of_its_request(store):
+    stored, _ = await store.submit(request(), now=NOW)
+    await store.set_status(stored.reference, "cancelled", "conv-1", now=NOW)
+    (created,) = await store.claim_due(now=NOW)
+    assert created.event == "created"
+    await store.mark_failed(created, "HTTP 503", retry_at=NOW + timedelta(minutes=5))
+    # the cancellation is due, but the request itself has not arrived yet
+    assert await store.claim_due(now=NOW + timedelta(minutes=1)) == []
+    (again,) = await store.claim_due(now=NOW + timedelta(minutes=5))
+    assert again.event == "created"
+    assert await store.mark_delivered(again, now=NOW)
+    (cancelled,) = await store.claim_due(now=NOW + timedelta(minutes=5))
+    assert cancelled.event == "cancelled"
+
+
+async def test_a_released_item_is_due_again_at_once(store):
+    await store.submit(request(), now=NOW)
+    (item,) = await store.claim_due(now=NOW)
+    assert await store.release(item)
+    assert [i.id for i in await store.claim_due(now=NOW)] == [item.id]
 
 
 async def test_unknown_kinds_are_refused(store):

@@ -145,3 +145,28 @@ def test_a_reason_is_not_a_skip_and_a_question_is_a_question():
     assert not is_skip("no pain relief from tablets")
     assert is_question("is it painful? ")
     assert not is_question("she has pain")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '/inform{"full_name": "Eve Mallory"}',
+        "/affirm",
+        '  /inform{"contact": "07700 900123"}',
+        "/book_consultation",
+    ],
+)
+def test_a_payload_typed_by_hand_is_never_an_answer(typed):
+    from bot.validation import check_contact, check_free_text, check_name, is_payload
+
+    assert is_payload(typed)
+    assert check_name(typed).problem is Problem.EMPTY
+    assert check_contact(typed).problem is Problem.EMPTY
+    assert check_free_text(typed, limit=1000).problem is Problem.EMPTY
+
+
+@pytest.mark.parametrize("typed", ["Ann/Lee", "back pain / worse at night", "1/2"])
+def test_a_slash_inside_an_answer_is_not_a_payload(typed):
+    from bot.validation import is_payload
+
+    assert not is_payload(typed)
