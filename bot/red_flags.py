@@ -89,6 +89,12 @@ CONDITIONAL_PHRASES: FrozenSet[Tuple[str, str]] = frozenset(
     {("in", "case"), ("what", "if"), ("en", "caso"), ("qué", "pasa"), ("que", "pasa")}
 )
 
+# asking whether a problem can wait is asking about one that is there now:
+# "since the op I can't hold my wee, can that wait until my appointment?"
+WAIT_WORDS: FrozenSet[str] = frozenset(
+    {"wait", "waiting", "esperar", "aguantar", "aguanto", "aguantamos"}
+)
+
 # said as a joke: "I nearly died laughing lol"
 JOKING: FrozenSet[str] = frozenset({"lol", "haha", "hahaha", "jaja", "jajaja", "lmao"})
 # "can", "will" make a question general; in a statement ("I can hardly
@@ -285,7 +291,7 @@ INABILITY: FrozenSet[str] = frozenset(
 # Spanish puts the negation first: "no puede", "no consigo", "sin poder"
 INABILITY_AFTER: FrozenSet[str] = frozenset(
     {"puede", "puedo", "pueden", "consigo", "consigue", "logro", "logra", "poder"}
-    | {"siento", "siente", "sienten", "fuerza", "fuerzas"}
+    | {"siento", "siente", "sienten", "noto", "nota", "notan", "fuerza", "fuerzas"}
     # "no strength", "no feeling": having none is the symptom
     | {"strength", "feeling", "sensation", "power", "control", "movement"}
 )
@@ -536,6 +542,16 @@ def _is_question(sentence: Span) -> bool:
     )
 
 
+def _asks_whether_to_wait(sentence: Span) -> bool:
+    """ "can it wait till Monday?", "¿puede esperar a la cita?" (not "I can't
+    wait to walk again")."""
+    return _is_question(sentence) and any(
+        t.lower_ in WAIT_WORDS and not _is_negation(t.doc[t.i - 1])
+        for t in sentence
+        if t.i > 0
+    )
+
+
 def _is_statement(sentence: Span) -> bool:
     """A declarative sentence of a few words, not a question or a hypothesis."""
     return (
@@ -633,6 +649,8 @@ def _classify(symptom: Span, urgent: bool, resolved: Set[int], over: bool) -> Ki
         return Kind.NOT_NOW
     if JOKING.intersection(_lowers(sentence)):
         return Kind.GENERAL  # "I was shivering the whole wait lol"
+    if any(_asks_whether_to_wait(s) for s in symptom.doc.sents):
+        return Kind.REPORT  # "the wound is oozing, can it wait till Monday?"
     question = _is_question(sentence)
     if question and MILD.intersection(_lowers(clause)):
         return Kind.GENERAL  # "a tiny spot of dried blood, is that normal?"

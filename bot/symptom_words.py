@@ -189,6 +189,34 @@ CONCEPTS: Tuple[Concept, ...] = (
         _words("comes come coming out sale"),
         window=3,
     ),
+    Concept(
+        "urinary_retention",
+        _words("drips dribble dribbles dribbling gotas gotitas"),
+        _words("only just solo sólo salen sale"),
+        window=4,
+    ),
+    Concept(
+        "urinary_retention",
+        _words("wee pee weeing peeing orinar mear pis"),
+        _words("trying straining strain intentando intenta esforzando"),
+        window=4,
+    ),
+    Concept(
+        "numbness",
+        _words("nalgas culo culete trasero entrepierna genitales piernas pies"),
+        _words(
+            "duerme dormida dormido dormidas dormidos adormecida adormecido",
+            "acorchada acorchado",
+        ),
+        window=5,
+    ),
+    Concept(
+        "bladder_bowel",
+        _words("orinar pis mear caca"),
+        _words("noto siento"),
+        window=5,
+        negated=True,
+    ),
 )
 
 # a body temperature in degrees Celsius that is a fever

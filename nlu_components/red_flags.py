@@ -69,14 +69,14 @@ class RedFlagOverride(SpacyModelComponent, IntentClassifier):
         return {
             "intent": EMERGENCY,
             "model_above": {
-                red_flags.Kind.REPORT.value: 0.28,
-                red_flags.Kind.SEVERE_PAIN.value: 0.52,
-                red_flags.Kind.UNCLEAR.value: 0.33,
-                red_flags.Kind.NONE.value: 0.47,
-                red_flags.Kind.GENERAL.value: 0.84,
-                red_flags.Kind.NOT_NOW.value: 0.91,
+                red_flags.Kind.REPORT.value: 0.26,
+                red_flags.Kind.SEVERE_PAIN.value: 0.95,
+                red_flags.Kind.UNCLEAR.value: 0.41,
+                red_flags.Kind.NONE.value: 0.63,
+                red_flags.Kind.GENERAL.value: 0.71,
+                red_flags.Kind.NOT_NOW.value: 0.72,
             },
-            "question_margin": -0.15,
+            "question_margin": -0.1,
             "model_min_words": 3,
         }
 

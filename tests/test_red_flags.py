@@ -206,3 +206,41 @@ def test_a_symptom_named_alone_is_unclear(analyser):
 def test_a_huge_message_is_read_without_error(analyser):
     text = "my back hurts a lot. " * 2000 + "now she can't breathe"
     assert assess(analyser.parse(text)).is_emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "symptom"),
+    [
+        ("mum hasn't weed all day, can it wait till the morning?", "urinary_retention"),
+        (
+            "la herida está roja y le sale pus, ¿puede esperar a la cita?",
+            "wound_problem",
+        ),
+        (
+            "no controlo la vejiga desde la operación. ¿Eso puede esperar al lunes?",
+            "bladder_bowel",
+        ),
+        (
+            "been trying to wee for hours, only a few drips come out",
+            "urinary_retention",
+        ),
+        ("se me duerme la zona del culete desde ayer", "numbness"),
+        ("no noto cuándo tengo que orinar", "bladder_bowel"),
+    ],
+)
+def test_a_report_that_asks_whether_it_can_wait_is_a_report(analyser, text, symptom):
+    verdict = assess(analyser.parse(text))
+    assert verdict.kind is Kind.REPORT
+    assert symptom in verdict.symptoms
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if I get a fever, can it wait till Monday?",
+        "I can't wait to walk again, will I get numbness?",
+        "I had a fever last week, can my appointment wait?",
+    ],
+)
+def test_waiting_asked_about_a_symptom_that_is_not_there_is_no_report(analyser, text):
+    assert assess(analyser.parse(text)).kind is not Kind.REPORT
