@@ -56,6 +56,7 @@ REQUIRED_UI = (
     "message_not_text",
     "no_reply",
     "session_unknown",
+    "message_unreadable",
 )
 
 

@@ -40,7 +40,8 @@ class BadRequest(SanicException):
 
 
 def refusal(text: Any) -> str | None:
-    """Why ``text`` must not reach NLU (the patient-facing answer), or None."""
+    """Why ``text`` must not reach NLU (the patient-facing answer), or None:
+    not text, longer than the limit, or a long run of symbols."""
     values = load_clinic().template_values()
     limit = max_message_chars()
     if text is not None and not isinstance(text, str):
@@ -51,7 +52,24 @@ def refusal(text: Any) -> str | None:
             .ui["message_too_long"]
             .format(limit=f"{limit:,}", length=f"{len(text):,}", **values)
         )
+    if text is not None and is_mostly_symbols(text):
+        return knowledge.load().ui["message_unreadable"].format(**values)
     return None
+
+
+# a longer message with fewer letters than this share is not written language
+# (and runs of punctuation are what make spaCy's tokenizer slow: 2,000
+# characters of "(" take half a second of a worker's time)
+SYMBOLS_FROM_CHARS = 200
+MIN_LETTER_SHARE = 0.3
+
+
+def is_mostly_symbols(text: str) -> bool:
+    """True for a long message that is mostly not letters ("(((((...")."""
+    if len(text) < SYMBOLS_FROM_CHARS:
+        return False
+    letters = sum(c.isalpha() for c in text)
+    return letters < MIN_LETTER_SHARE * len(text.replace(" ", ""))
 
 
 class WatchedOutput(OutputChannel):

@@ -112,3 +112,24 @@ def test_the_widget_channel_takes_messages_from_issued_sessions_only(monkeypatch
     assert channel.accepts_sender(sessions.issue())
     assert not channel.accepts_sender("0123456789abcdef0123456789abcdef")
     assert GuardedRestInput().accepts_sender("anything the client chose")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["(" * 1_999, "([" * 500, "!?.,;:" * 100, "🙂" * 300 + " ok"],
+)
+def test_a_long_run_of_symbols_is_refused_before_nlu(clinic_file, kb, text):
+    assert refusal(text).startswith(kb.ui["message_unreadable"].split(":")[0])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 199,
+        "my mum had the procedure on Monday!!! " * 20,
+        "call me on 07700 900123 or 07700 900456, between 9:00 and 17:00 please",
+        "¿Qué pasa si tengo fiebre después de la operación? " * 10,
+    ],
+)
+def test_ordinary_messages_are_not_symbols(clinic_file, text):
+    assert refusal(text) is None
