@@ -24,7 +24,7 @@ import yaml
 
 from bot.log_files import LogPump, RotatingLog
 from bot.paths import PRIVATE_UMASK, PROJECT_ROOT
-from bot.settings import ORIGINS_VARIABLE
+from bot.settings import ORIGINS_VARIABLE, int_setting
 from channels.sessions import SECRET_VARIABLE
 
 HOST = "127.0.0.1"
@@ -41,10 +41,8 @@ class LaunchError(RuntimeError):
 
 def default_rasa_workers() -> int:
     """``RASA_WORKERS`` if set, else one per core (at most 2: memory)."""
-    configured = os.environ.get("RASA_WORKERS", "")
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
-    return max(1, min(2, os.cpu_count() or 1))
+    per_core = max(1, min(2, os.cpu_count() or 1))
+    return int_setting("RASA_WORKERS", per_core, minimum=1)
 
 
 # the libraries that start a pool of compute threads (OpenMP: the multilingual

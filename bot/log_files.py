@@ -15,6 +15,8 @@ import threading
 from pathlib import Path
 from typing import IO
 
+from bot.settings import int_setting
+
 DEFAULT_MAX_BYTES = 10_000_000
 DEFAULT_BACKUPS = 3
 
@@ -64,9 +66,13 @@ class RotatingLog:
     ) -> None:
         """Opens (creates) ``path``, readable by its owner only."""
         self.path = path
-        self.max_bytes = max_bytes or _setting("LOG_MAX_BYTES", DEFAULT_MAX_BYTES)
+        self.max_bytes = max_bytes or int_setting(
+            "LOG_MAX_BYTES", DEFAULT_MAX_BYTES, minimum=1
+        )
         self.backups = (
-            backups if backups is not None else _setting("LOG_BACKUPS", DEFAULT_BACKUPS)
+            backups
+            if backups is not None
+            else int_setting("LOG_BACKUPS", DEFAULT_BACKUPS)
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(path.parent, 0o700)
@@ -115,11 +121,3 @@ class LogPump(threading.Thread):
                 self._log.write(redact(raw.decode("utf-8", errors="replace")))
         finally:
             self._log.close()
-
-
-def _setting(name: str, default: int) -> int:
-    try:
-        value = int(os.environ.get(name, default))
-    except ValueError:
-        return default
-    return value if value >= 0 else default

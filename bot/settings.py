@@ -61,11 +61,17 @@ DEFAULT_MAX_MESSAGE_CHARS = 2000
 
 def max_message_chars() -> int:
     """``$MAX_MESSAGE_CHARS``, or 2,000 when unset or not a positive number."""
+    return int_setting("MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS, minimum=1)
+
+
+def int_setting(name: str, default: int, minimum: int = 0) -> int:
+    """The whole number in ``$name``, or ``default`` when it is unset, not a
+    number, or below ``minimum``."""
     try:
-        value = int(os.environ.get("MAX_MESSAGE_CHARS", DEFAULT_MAX_MESSAGE_CHARS))
+        value = int(os.environ.get(name, default))
     except ValueError:
-        return DEFAULT_MAX_MESSAGE_CHARS
-    return value if value > 0 else DEFAULT_MAX_MESSAGE_CHARS
+        return default
+    return value if value >= minimum else default
 
 
 # origins (scheme://host:port, comma-separated) whose pages may open the chat

@@ -42,19 +42,25 @@ class BadRequest(SanicException):
 def refusal(text: Any) -> str | None:
     """Why ``text`` must not reach NLU (the patient-facing answer), or None:
     not text, longer than the limit, or a long run of symbols."""
-    values = load_clinic().template_values()
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        return clinic_text("message_not_text")
     limit = max_message_chars()
-    if text is not None and not isinstance(text, str):
-        return knowledge.load().ui["message_not_text"].format(**values)
-    if text is not None and len(text) > limit:
-        return (
-            knowledge.load()
-            .ui["message_too_long"]
-            .format(limit=f"{limit:,}", length=f"{len(text):,}", **values)
+    if len(text) > limit:
+        return clinic_text(
+            "message_too_long", limit=f"{limit:,}", length=f"{len(text):,}"
         )
-    if text is not None and is_mostly_symbols(text):
-        return knowledge.load().ui["message_unreadable"].format(**values)
+    if is_mostly_symbols(text):
+        return clinic_text("message_unreadable")
     return None
+
+
+def clinic_text(key: str, **extra: str) -> str:
+    """The knowledge file's interface text ``key``, with the clinic's details
+    and the emergency number filled in (read only when a text is needed)."""
+    values = load_clinic().template_values()
+    return knowledge.load().ui[key].format(**values, **extra)
 
 
 # a longer message with fewer letters than this share is not written language
@@ -114,7 +120,7 @@ class MessageGuardMixin(InputChannel):
             message.output_channel = output
             if not self.accepts_sender(message.sender_id):
                 logger.info("message from an unknown session refused")
-                text = knowledge.load().ui["session_unknown"]
+                text = clinic_text("session_unknown")
                 await output.send_text_message(message.sender_id, text)
                 return None
             answer = refusal(message.text)
@@ -140,8 +146,7 @@ class MessageGuardMixin(InputChannel):
 
 def apology() -> str:
     """What a patient is told when their message got no reply."""
-    values = load_clinic().template_values()
-    return knowledge.load().ui["no_reply"].format(**values)
+    return clinic_text("no_reply")
 
 
 def _body(request: Request) -> Dict[str, Any]:
