@@ -37,7 +37,7 @@ help:
 	@echo "make train  train the model           make bench  latency, throughput, memory, start-up"
 	@echo "make eval   NLU quality against both baselines, emergency recognition (~30 min)"
 	@echo "make quality  the same against the fast baseline only (part of make test)"
-	@echo "make attack hostile traffic: 5xx, hangs, a patient's wait during a flood, API, logs"
+	@echo "make attack hostile traffic, kill -9 during forms: 5xx, hangs, lost requests, logs"
 
 install: $(INSTALLED) $(SPACY_BUILT) $(WEB_DEPS)
 
@@ -106,18 +106,21 @@ eval: $(MODEL)
 	$(PY) -m tools.evaluate_red_flags --model $(MODEL)
 
 # the same quality bars, against the baseline that trains in seconds; for
-# emergencies, no worse than measured (229/230 recognised, 4/221 false alarms),
+# emergencies, no worse than measured (239/240 recognised, 6/223 false alarms),
 # with a message's margin each way
 quality: $(MODEL)
 	$(PY) -m tools.evaluate_nlu --model $(MODEL) --baselines tfidf_knn
 	$(PY) -m tools.evaluate_red_flags --model $(MODEL) \
-		--min-recall 0.991 --max-false-alarms 0.023
+		--min-recall 0.991 --max-false-alarms 0.032
 
 e2e: $(MODEL)
 	$(PY) -m pytest -m e2e
 
 # hostile traffic against the real servers (tools/attack.py): 5xx, hangs, a
-# patient's wait during a flood of 100 KB messages, the API routes, the logs
+# patient's wait during a flood of 100 KB messages, the API routes, kill -9 of
+# each server at every step of the request form with a retrying client
+# (tools/attack_crashes.py: lost, doubled or changed requests), the logs
+# (about 20 minutes)
 attack: $(MODEL)
 	$(PY) -m tools.attack
 

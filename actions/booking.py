@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, ClassVar, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
@@ -22,6 +22,7 @@ from bot.action_support import (
     utter_with_clinic,
 )
 from bot.handoff import deliver_soon
+from bot.nlu_examples import command_words
 from bot.store import NewRequest, RequestStore, StoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -368,7 +369,9 @@ class ActionSubmitRequest(Action):
 
 
 class ActionStopRequest(Action):
-    """Leaves the request form; nothing is stored."""
+    """Leaves the request form; nothing is stored. An answer to the name
+    question that only sounds like stop ("Carla Cancel") is taken as the name
+    and the form goes on (the read-back shows it, and "stop" still works)."""
 
     def name(self) -> str:
         """Action name."""
@@ -381,5 +384,14 @@ class ActionStopRequest(Action):
         domain: DomainDict,
     ) -> List[EventType]:
         """Confirms that nothing was saved and forgets the answers."""
+        if tracker.get_slot(REQUESTED_SLOT) == "full_name":
+            text = (tracker.latest_message or {}).get("text")
+            if validation.is_a_name_not_a_command(text, command_words()):
+                name = validation.check_name(text)
+                if name.ok:
+                    return [
+                        SlotSet("full_name", name.value),
+                        FollowupAction("request_form"),
+                    ]
         dispatcher.utter_message(response="utter_request_stopped")
         return [ActiveLoop(None), *cleared_request(), SlotSet("request_kind", None)]

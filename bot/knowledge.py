@@ -55,6 +55,7 @@ REQUIRED_UI = (
     "message_too_long",
     "message_not_text",
     "no_reply",
+    "conversation_not_saved",
     "session_unknown",
     "message_unreadable",
 )

@@ -8,6 +8,7 @@ import enum
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import FrozenSet
 
 MIN_PHONE_DIGITS = 7
 MAX_PHONE_DIGITS = 15
@@ -102,6 +103,31 @@ def check_name(text: str | None) -> Checked:
     if letters < 2 or digits > 0 or "@" in name or name.endswith("?"):
         return Checked(problem=Problem.NOT_A_NAME)
     return Checked(value=name)
+
+
+# a name of two to four words, each capitalised ("Carla Cancel", "Mary-Jo
+# O'Stop"): nothing else in the message
+_TITLE_CASE_WORDS = re.compile(
+    r"[^\W\d_]+(?:['\-][^\W\d_]+)*(?: [^\W\d_]+(?:['\-][^\W\d_]+)*){1,3}"
+)
+
+
+def is_a_name_not_a_command(text: str | None, command_words: FrozenSet[str]) -> bool:
+    """True when an answer to the name question that NLU read as "stop" (or
+    "cancel", "bye") is a name: two to four capitalised words and nothing
+    else, one of them a word that no way of saying stop uses ("Carla Cancel";
+    not "Cancel Please" or "Stop It")."""
+    written = " ".join((text or "").strip().rstrip(".").split())
+    if not _TITLE_CASE_WORDS.fullmatch(written):
+        return False
+    words = written.split()
+    if not all(word[0].isupper() for word in words):
+        return False
+    return any(
+        part.lower() not in command_words
+        for word in words
+        for part in re.split(r"['\-]", word)
+    )
 
 
 def find_email(text: str) -> str | None:

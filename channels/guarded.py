@@ -24,6 +24,7 @@ from sanic.request import Request
 from bot import knowledge
 from bot.settings import ORIGINS_VARIABLE, load_clinic, max_message_chars
 from channels import sessions
+from rasa_stores import availability
 
 logger = logging.getLogger(__name__)
 
@@ -78,29 +79,42 @@ def is_mostly_symbols(text: str) -> bool:
     return letters < MIN_LETTER_SHARE * len(text.replace(" ", ""))
 
 
-class WatchedOutput(OutputChannel):
-    """Passes everything on to an output channel and counts the replies."""
+class HeldOutput(OutputChannel):
+    """Holds a message's replies until it is handled, then passes them on to
+    the wrapped output channel; they are dropped when the conversation could
+    not be read or saved (the patient would be answered by a conversation
+    that is not the one stored, and is asked to send the message again)."""
 
     def __init__(self, inner: OutputChannel) -> None:
         """Wraps ``inner``."""
         self.inner = inner
-        self.sent = 0
+        self.held: List[Callable[[], Awaitable[Any]]] = []
 
     def name(self) -> str:
         """The wrapped channel's name (for channel-specific responses)."""
         return self.inner.name()
 
     async def send_response(self, recipient_id: str, message: Dict) -> None:
-        """Passed on, counted."""
-        self.sent += 1
-        await self.inner.send_response(recipient_id, message)
+        """Held until the message is handled."""
+        self.held.append(lambda: self.inner.send_response(recipient_id, message))
 
     async def send_text_message(
         self, recipient_id: str, text: str, **kwargs: Any
     ) -> None:
-        """Passed on, counted."""
-        self.sent += 1
-        await self.inner.send_text_message(recipient_id, text, **kwargs)
+        """Held until the message is handled."""
+        self.held.append(
+            lambda: self.inner.send_text_message(recipient_id, text, **kwargs)
+        )
+
+    async def release(self) -> None:
+        """Sends what is held, in order."""
+        held, self.held = self.held, []
+        for send in held:
+            await send()
+
+    def drop(self) -> None:
+        """Forgets what is held."""
+        self.held = []
 
     def __getattr__(self, attribute: str) -> Any:
         return getattr(self.inner, attribute)
@@ -110,34 +124,51 @@ class MessageGuardMixin(InputChannel):
     """Add before an input channel class: messages that are too long or not
     text are answered here and never reach NLU; a message that got no reply
     (an action failed, a server was unreachable) gets an apology with the
-    clinic's phone and the emergency number instead of silence."""
+    clinic's phone and the emergency number instead of silence; a message
+    whose conversation could not be read or saved is asked for again."""
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         """The wrapped channel's blueprint, with every message checked first."""
 
         async def guarded(message: UserMessage) -> Any:
-            output = WatchedOutput(message.output_channel)
+            output = HeldOutput(message.output_channel)
             message.output_channel = output
-            if not self.accepts_sender(message.sender_id):
-                logger.info("message from an unknown session refused")
-                text = clinic_text("session_unknown")
-                await output.send_text_message(message.sender_id, text)
-                return None
-            answer = refusal(message.text)
-            if answer is not None:
-                logger.info("message refused (%s)", type(message.text).__name__)
-                await output.send_text_message(message.sender_id, answer)
-                return None
             try:
-                return await on_new_message(message)
-            except Exception as error:  # the patient must never get silence
-                logger.error("a message failed: %s", type(error).__name__)
+                return await self._handle(message, output, on_new_message)
             finally:
-                if output.sent == 0:
-                    await output.send_text_message(message.sender_id, apology())
-            return None
+                await output.release()
 
         return super().blueprint(guarded)
+
+    async def _handle(
+        self, message: UserMessage, output: HeldOutput, on_new_message: Handler
+    ) -> Any:
+        """Refuses the message or hands it on; makes sure something is said."""
+        if not self.accepts_sender(message.sender_id):
+            logger.info("message from an unknown session refused")
+            text = clinic_text("session_unknown")
+            await output.send_text_message(message.sender_id, text)
+            return None
+        answer = refusal(message.text)
+        if answer is not None:
+            logger.info("message refused (%s)", type(message.text).__name__)
+            await output.send_text_message(message.sender_id, answer)
+            return None
+        handling = availability.start_message()
+        try:
+            return await on_new_message(message)
+        except Exception as error:  # the patient must never get silence
+            logger.error("a message failed: %s", type(error).__name__)
+        finally:
+            failure = availability.failed()
+            availability.end_message(handling)
+            if failure is not None:
+                output.drop()
+                text = clinic_text("conversation_not_saved")
+                await output.send_text_message(message.sender_id, text)
+            elif not output.held:
+                await output.send_text_message(message.sender_id, apology())
+        return None
 
     def accepts_sender(self, sender_id: str | None) -> bool:
         """Whether messages from this conversation id are taken (all here)."""

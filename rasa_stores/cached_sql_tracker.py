@@ -19,6 +19,10 @@ changes three things:
 - Saving stores exactly the events added since the tracker was read. They are
   found by identity, because Rasa's count-based way would lose events of a
   shortened tracker.
+- A database that cannot be read or written (locked past SQLite's wait, gone,
+  unreachable) is reported (``availability``), never replaced by memory: a
+  failed read does not start the conversation afresh in the database, and
+  the channel asks the patient to send the message again.
 """
 
 import json
@@ -33,7 +37,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActiveLoop, Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_stores import response_validation
+from rasa_stores import availability, response_validation
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +70,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         domain: Domain | None = None,
         keep_events: int = 50,
         cached_conversations: int = 1000,
+        sqlite_wait_seconds: float = 5.0,
         **kwargs: Any,
     ) -> None:
         """Creates the store (see ``SQLTrackerStore`` for the database options).
@@ -75,8 +80,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             keep_events: Events each returned tracker holds (older ones still
                 count for slots and forms, and stay in the database).
             cached_conversations: Conversations whose events are remembered.
+            sqlite_wait_seconds: How long a SQLite read or write waits for a
+                lock held elsewhere before it is reported as failed.
             **kwargs: Database options for ``SQLTrackerStore``.
         """
+        self.sqlite_wait_seconds = float(sqlite_wait_seconds)
         super().__init__(domain, **kwargs)
         # Rasa builds its tracker store once in each worker at start-up: the
         # place to make the per-turn response check cheap (see that module)
@@ -98,7 +106,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self.engine = sa.create_engine(
             url,
             poolclass=sa.pool.QueuePool,
-            connect_args={"check_same_thread": False},
+            connect_args={
+                "check_same_thread": False,
+                "timeout": self.sqlite_wait_seconds,
+            },
         )
         sa.event.listen(self.engine, "connect", _sqlite_write_ahead_log)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
@@ -146,12 +157,17 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         return conversation
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        """The tracker of the conversation's current session, or None."""
-        with self.session_scope() as session:
-            rows = self._new_rows(session, sender_id)
-            if rows is None:
-                return None
-            conversation = self._remember(sender_id, rows)
+        """The tracker of the conversation's current session, or None (also
+        when the database cannot be read: reported, see ``availability``)."""
+        try:
+            with self.session_scope() as session:
+                rows = self._new_rows(session, sender_id)
+                if rows is None:
+                    return None
+                conversation = self._remember(sender_id, rows)
+        except sa.exc.SQLAlchemyError as error:
+            availability.report(availability.READ, error)
+            return None
         if not conversation.events or not self.domain:
             return None
         events = self._shortened(sender_id, conversation.events)
@@ -205,6 +221,19 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         return iter(events)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Stores the new events, then remembers that they are stored."""
-        await super().save(tracker)
+        """Stores the new events, then remembers that they are stored.
+
+        Nothing is stored after a failed read in the same message: the tracker
+        is a new conversation standing in for one that could not be read, and
+        its session start would end that one's form. A failed write is
+        reported, not raised: Rasa would log the database's message (which
+        quotes the events) and keep the turn in memory only.
+        """
+        if availability.failed() == availability.READ:
+            return
+        try:
+            await super().save(tracker)
+        except sa.exc.SQLAlchemyError as error:
+            availability.report(availability.WRITE, error)
+            return
         setattr(tracker, _STORED_UP_TO, tracker.events[-1] if tracker.events else None)

@@ -6,6 +6,7 @@ Needs the trained model (``make train``); ``make test`` runs it after training.
 import json
 import os
 import signal
+import sqlite3
 import threading
 import time
 import urllib.error
@@ -205,6 +206,43 @@ def test_a_full_booking_is_stored_listed_and_delivered_once(servers, database):
     assert len(_delivered(reference)) == 1
 
 
+def test_a_form_with_25_questions_in_the_middle_keeps_every_answer(servers, database):
+    # each question adds about 8 events: the store hands actions the last 50
+    chat = Conversation(servers.config.rasa_url)
+    assert "full name" in chat.reply("I would like to book a consultation please")
+    assert "phone number or email" in chat.reply("Ottilie Brackenbury")
+    questions = [
+        "is it painful?",
+        "how long does the procedure take?",
+        "what is vertebroplasty?",
+        "what are the risks?",
+        "how long is the recovery?",
+    ]
+    for question in questions * 5:
+        texts = chat.texts(question)
+        assert len(texts) >= 2, (question, texts)  # an answer, then the question
+        assert "phone number or email" in texts[-1], (question, texts)
+    assert "days or times" in chat.reply("07700 900463")
+    assert "what would you like to discuss" in chat.reply("Friday afternoon")
+    assert "Do you agree" in chat.reply("back pain since my fall")
+    readback = chat.reply("yes")
+    assert "Name: Ottilie Brackenbury" in readback
+    assert "Your reference is" in chat.reply("yes, send it")
+    (row,) = [
+        r for r in listed_requests(database) if r["full_name"] == "Ottilie Brackenbury"
+    ]
+    assert row["contact"] == "07700900463"
+    assert row["preferred_time"] == "Friday afternoon"
+    assert row["reason"] == "back pain since my fall"
+
+
+def test_a_name_that_sounds_like_stop_is_the_name_and_stop_still_stops(chat):
+    chat.say("I would like to book a consultation please")
+    assert "phone number or email" in chat.reply("Carla Cancel")
+    assert "days or times" in chat.reply("07700 900462")
+    assert "Nothing has been saved" in chat.reply("stop")
+
+
 def _delivered(reference):
     return [b for b in RECEIVED if b.get("reference") == reference]
 
@@ -364,6 +402,30 @@ def test_the_widget_socket_accepts_only_allowed_origins(servers, origin, accepte
     headers = {"Origin": origin} if origin else {}
     status, _ = post_raw(url, b"", "GET", **headers)
     assert (status == 200) is accepted
+
+
+def test_a_locked_conversation_database_asks_again_and_keeps_the_form(servers, kb):
+    chat = Conversation(servers.config.rasa_url)
+    chat.say("I would like to book a consultation")
+    # another program holds the write lock longer than the server waits (5 s)
+    holder = sqlite3.connect(servers.config.store_dir / "tracker.db", timeout=30)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        replies = chat.texts("Philippa Lockhart-Yeo")
+    finally:
+        holder.rollback()
+        holder.close()
+    not_saved = kb.ui["conversation_not_saved"].format(
+        **load_clinic().template_values()
+    )
+    assert replies == [not_saved]  # not an answer that was never stored
+    # sent again: the form goes on from where it was
+    assert "phone number or email" in chat.reply("Philippa Lockhart-Yeo")
+    logs = " ".join(
+        p.read_text(errors="ignore") for p in Path(servers.config.log_dir).glob("*.log")
+    )
+    assert "could not be written" in logs
+    assert "Lockhart" not in logs
 
 
 def test_a_crashed_action_server_gets_an_apology_then_is_restarted(servers, kb):

@@ -1,16 +1,19 @@
 """The channels' checks before NLU: size, type, sender, origins."""
 
 import pytest
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot.settings import DEFAULT_MAX_MESSAGE_CHARS, max_message_chars
 from channels.guarded import (
     GuardedRestInput,
     GuardedSocketIOInput,
+    HeldOutput,
     MessageGuardMixin,
     allowed_origins_from,
     refusal,
 )
 from channels.numbered import NumberedRestInput, NumberedTwilioInput
+from rasa_stores import availability
 
 
 def test_a_message_up_to_the_limit_is_read(clinic_file):
@@ -133,3 +136,43 @@ def test_a_long_run_of_symbols_is_refused_before_nlu(clinic_file, kb, text):
 )
 def test_ordinary_messages_are_not_symbols(clinic_file, text):
     assert refusal(text) is None
+
+
+async def handled(on_new_message):
+    """What the REST channel returns for one message handled by ``on_new_message``."""
+    output = CollectingOutputChannel()
+    held = HeldOutput(output)
+    await GuardedRestInput()._handle(
+        UserMessage("hello", held, "patient"), held, on_new_message
+    )
+    await held.release()
+    return [m["text"] for m in output.messages]
+
+
+async def test_replies_are_passed_on_in_order(clinic_file):
+    async def answer(message):
+        await message.output_channel.send_text_message("patient", "one")
+        await message.output_channel.send_response("patient", {"text": "two"})
+
+    assert await handled(answer) == ["one", "two"]
+
+
+@pytest.mark.parametrize("operation", [availability.READ, availability.WRITE])
+async def test_a_conversation_not_stored_is_asked_for_again(clinic_file, kb, operation):
+    async def answer_then_fail(message):
+        await message.output_channel.send_text_message("patient", "an answer")
+        availability.report(operation, OSError("disk I/O error"))
+
+    not_saved = kb.ui["conversation_not_saved"].split(",")[0]
+    (reply,) = await handled(answer_then_fail)
+    assert reply.startswith(not_saved)
+    assert reply.endswith("call 112.")
+    assert availability.failed() is None  # nothing carried to the next message
+
+
+async def test_silence_becomes_an_apology(clinic_file, kb):
+    async def nothing(message):
+        return None
+
+    (reply,) = await handled(nothing)
+    assert reply.startswith(kb.ui["no_reply"].split(",")[0])

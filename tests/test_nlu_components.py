@@ -115,21 +115,30 @@ MARGIN = RedFlagOverride.get_default_config()["question_margin"]
 JUST = 0.01  # how far above or below a bar
 
 
-def test_a_question_moves_the_bar_by_the_margin(model):
+@pytest.mark.parametrize("margin", [-0.1, 0.1, MARGIN])
+def test_a_question_moves_the_bar_by_the_margin(model, margin):
+    config = {**RedFlagOverride.get_default_config(), "question_margin": margin}
+
+    def decided(msg):
+        RedFlagOverride(config).process([msg], model)
+        return msg.get("intent")["name"]
+
     statement = "something terrible is happening to my dad"
     question = "is something terrible happening to my dad?"
-    assert MARGIN != 0
-    low, high = sorted((BARS["none"], BARS["none"] + MARGIN))
+    low, high = sorted((BARS["none"], BARS["none"] + margin))
     between = (low + high) / 2
-    asked = override(message(question, "inform", RANKED[::-1], between), model)
-    stated = override(message(statement, "inform", RANKED[::-1], between), model)
+    asked = decided(message(question, "inform", RANKED[::-1], between - JUST))
+    stated = decided(message(statement, "inform", RANKED[::-1], between - JUST))
     # between the two bars only the one with the lower bar is an emergency
-    assert (asked, stated) == (
-        ("emergency", "inform") if MARGIN < 0 else ("inform", "emergency")
-    )
+    if margin < 0:
+        assert (asked, stated) == ("emergency", "inform")
+    elif margin > 0:
+        assert (asked, stated) == ("inform", "emergency")
+    else:
+        assert asked == stated == "inform"  # just under the one bar
     for text in (statement, question):
         above = message(text, "inform", RANKED[::-1], high + JUST)
-        assert override(above, model) == "emergency"
+        assert decided(above) == "emergency"
 
 
 def test_a_not_now_reading_needs_a_surer_model(model):

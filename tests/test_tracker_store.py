@@ -14,6 +14,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.paths import PROJECT_ROOT
+from rasa_stores import availability
 from rasa_stores.cached_sql_tracker import CachedSQLTrackerStore
 
 
@@ -174,3 +175,67 @@ async def test_a_tracker_made_elsewhere_is_saved_once(domain, db):
     await store.save(tracker)  # nothing new: nothing stored twice
     stored = (await plain(domain, db).retrieve("c7")).events
     assert [type(e).__name__ for e in stored] == [type(e).__name__ for e in turn(0)]
+
+
+def locked_exclusively(db):
+    """Another process's hold on the file: no other connection reads or writes."""
+    import sqlite3
+
+    holder = sqlite3.connect(db)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    return holder
+
+
+async def test_a_database_that_cannot_be_read_is_reported_not_replaced(domain, db):
+    store = CachedSQLTrackerStore(
+        domain, dialect="sqlite", db=db, sqlite_wait_seconds=0.2
+    )
+    tracker = await store.create_tracker("patient")
+    tracker.update(ActiveLoop("request_form"))
+    tracker.update(SlotSet("requested_slot", "contact"))
+    await store.save(tracker)
+    store.engine.dispose()
+    other = CachedSQLTrackerStore(
+        domain, dialect="sqlite", db=db, sqlite_wait_seconds=0.2
+    )
+    holder = locked_exclusively(db)
+    handling = availability.start_message()
+    try:
+        # what Rasa does on a failed read: a new conversation, saved
+        assert await other.retrieve("patient") is None
+        assert availability.failed() == availability.READ
+        await other.save(await other.create_tracker("patient"))
+    finally:
+        availability.end_message(handling)
+        holder.rollback()
+        holder.close()
+    # the fresh conversation was not written over the one in progress
+    kept = await CachedSQLTrackerStore(domain, dialect="sqlite", db=db).retrieve(
+        "patient"
+    )
+    assert kept.active_loop_name == "request_form"
+    assert kept.get_slot("requested_slot") == "contact"
+    assert availability.failed() is None  # the next message starts clean
+
+
+async def test_a_failed_write_is_reported_and_not_raised(domain, db, caplog):
+    store = CachedSQLTrackerStore(
+        domain, dialect="sqlite", db=db, sqlite_wait_seconds=0.2
+    )
+    await converse(store, "patient", 1)
+    tracker = await store.retrieve("patient")
+    tracker.update(UserUttered("Jane Example, 07700 900123"))
+    store.engine.dispose()
+    holder = locked_exclusively(db)
+    handling = availability.start_message()
+    try:
+        await store.save(tracker)  # Rasa would log the events if it raised
+        assert availability.failed() == availability.WRITE
+    finally:
+        availability.end_message(handling)
+        holder.rollback()
+        holder.close()
+    assert "Jane" not in caplog.text
+    assert "07700" not in caplog.text
+    assert "could not be written" in caplog.text

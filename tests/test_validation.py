@@ -4,11 +4,13 @@ from datetime import date
 
 import pytest
 
+from bot.nlu_examples import command_words, examples
 from bot.validation import (
     Problem,
     check_contact,
     check_free_text,
     check_name,
+    is_a_name_not_a_command,
     is_question,
     is_skip,
     parse_contact,
@@ -170,3 +172,23 @@ def test_a_slash_inside_an_answer_is_not_a_payload(typed):
     from bot.validation import is_payload
 
     assert not is_payload(typed)
+
+
+@pytest.mark.parametrize(
+    "typed", ["Carla Cancel", "Mary-Jo Stop", "Anne Stopford", "Peter Quit Jones."]
+)
+def test_a_name_that_contains_a_command_word_is_a_name(typed):
+    assert is_a_name_not_a_command(typed, command_words())
+
+
+@pytest.mark.parametrize(
+    "typed", ["stop", "Cancel Please", "Stop It", "carla cancel", "Stop, Carla"]
+)
+def test_a_command_is_not_taken_as_a_name(typed):
+    assert not is_a_name_not_a_command(typed, command_words())
+
+
+@pytest.mark.parametrize("example", examples(["stop", "cancel_request", "goodbye"]))
+def test_every_way_of_saying_stop_is_still_a_command(example):
+    assert not is_a_name_not_a_command(example, command_words())
+    assert not is_a_name_not_a_command(example.title(), command_words())

@@ -6,13 +6,16 @@ size up to 5 MB, runs of punctuation, binary, bodies of the wrong JSON type,
 payloads typed by hand, HTML and SQL; counts 5xx answers and hangs. While
 a flood of 100 KB punctuation messages arrives, it times a patient's ordinary
 question and the readiness route. It calls Rasa's HTTP API routes (they must
-be off), and greps the logs for every name, phone and e-mail it sent.
+be off), kills each server at every step of the request form while a
+patient's client retries (``tools.attack_crashes``), and greps the logs for
+every name, phone and e-mail it sent.
 
     python -m tools.attack [--rounds 3] [--model models/vertebroplasty.tar.gz]
 
 Prints a table, writes ``results/attack.json``, and exits non-zero if any
 request got a 5xx or hung, an API route answered, a patient waited more than a
-second during the flood, or a detail reached a log.
+second during the flood, a crash lost, doubled or changed a request, or a
+detail reached a log.
 """
 
 import argparse
@@ -31,11 +34,17 @@ import aiohttp
 
 from bot.launcher import ServerConfig, running
 from bot.paths import PROJECT_ROOT
+from channels.guarded import clinic_text
+from tools.attack_crashes import crash_during_forms
 
 HANG_SECONDS = 30.0
 # what a patient may wait, during the flood, for an ordinary answer
 PATIENT_SECONDS = 1.0
 SECRETS = ("Quillon Featherstonehaugh", "07700 900461", "quillon.f@example.org")
+# replies that are not an answer: the client sends its message again
+FAILURE_REPLIES = tuple(
+    clinic_text(key)[:40] for key in ("no_reply", "conversation_not_saved")
+)
 API_ROUTES = (
     ("GET", "/status"),
     ("GET", "/conversations/victim/tracker"),
@@ -198,18 +207,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Runs the attack and prints the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--crash-rounds",
+        type=int,
+        default=3,
+        help="kills of each server at each form step (0: none)",
+    )
     parser.add_argument("--model", default="models/vertebroplasty.tar.gz")
     parser.add_argument("--out", default="results")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         config = ServerConfig.isolated(Path(scratch), model=PROJECT_ROOT / args.model)
-        with running(config):
+        typed = list(SECRETS)
+        with running(config) as servers:
             base = config.rasa_url
             hostile = asyncio.run(send_hostile(base, args.rounds))
             flood = asyncio.run(patient_during_flood(base))
             routes = asyncio.run(api_routes(base))
-        found = leaked(PROJECT_ROOT / config.log_dir, SECRETS)
-    report = {"hostile": hostile, "flood": flood, "api_routes": routes, "leaked": found}
+            crashes = crash_during_forms(
+                servers, FAILURE_REPLIES, typed, rounds=args.crash_rounds
+            )
+        found = leaked(PROJECT_ROOT / config.log_dir, typed)
+    report = {
+        "hostile": hostile,
+        "flood": flood,
+        "api_routes": routes,
+        "crashes": crashes,
+        "leaked": found,
+    }
     out = PROJECT_ROOT / args.out
     out.mkdir(parents=True, exist_ok=True)
     (out / "attack.json").write_text(json.dumps(report, indent=2))
@@ -221,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         problems.append("an API route answered")
     if flood["patient_max_seconds"] > PATIENT_SECONDS:
         problems.append("a patient waited more than a second during the flood")
+    if crashes["lost"] or crashes["duplicated"] or crashes["changed"]:
+        problems.append("a request lost, stored twice or changed by a crash")
     if found:
         problems.append("patient details in the logs")
     for problem in problems:

@@ -10,7 +10,7 @@ for each reading, with the fewest false alarms at ``--min-recall`` or more,
 and the ROC AUC. Nothing here touches the measured set
 (``tests/red_flags/eval.yml``).
 
-    python -m tools.tune_emergency [--weight 30] [--c 4] [--min-recall 0.988]
+    python -m tools.tune_emergency [--weight 30] [--c 4] [--min-recall 0.99]
         [--cache var/embeddings.npz] [--show]
 """
 
@@ -242,7 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--weight", type=float, default=classifier["development_weight"]
     )
     parser.add_argument("--c", type=float, default=classifier["C"])
-    parser.add_argument("--min-recall", type=float, default=0.988)
+    parser.add_argument("--min-recall", type=float, default=0.99)
     parser.add_argument("--show", action="store_true", help="list misses and alarms")
     parser.add_argument(
         "--cache", type=Path, help="keep the embeddings in this file between runs"
