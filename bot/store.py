@@ -206,6 +206,13 @@ class RequestStore:
     @contextlib.asynccontextmanager
     async def connect(self) -> AsyncIterator[aiosqlite.Connection]:
         """An open, migrated connection; database errors become StoreUnavailable."""
+        if not self.create and not self.path.exists():
+            # checked first: a failed aiosqlite connect leaves its thread to
+            # answer a loop that may be closed by then
+            raise StoreUnavailable(
+                "request database unavailable: the file does not exist "
+                "(`python -m bot db migrate` creates it)"
+            )
         try:
             if self.create:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
