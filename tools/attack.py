@@ -34,17 +34,12 @@ import aiohttp
 
 from bot.launcher import ServerConfig, running
 from bot.paths import PROJECT_ROOT
-from channels.guarded import clinic_text
-from tools.attack_crashes import crash_during_forms
+from tools.attack_crashes import crash_during_forms, requests_harmed
 
 HANG_SECONDS = 30.0
 # what a patient may wait, during the flood, for an ordinary answer
 PATIENT_SECONDS = 1.0
 SECRETS = ("Quillon Featherstonehaugh", "07700 900461", "quillon.f@example.org")
-# replies that are not an answer: the client sends its message again
-FAILURE_REPLIES = tuple(
-    clinic_text(key)[:40] for key in ("no_reply", "conversation_not_saved")
-)
 API_ROUTES = (
     ("GET", "/status"),
     ("GET", "/conversations/victim/tracker"),
@@ -224,9 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             hostile = asyncio.run(send_hostile(base, args.rounds))
             flood = asyncio.run(patient_during_flood(base))
             routes = asyncio.run(api_routes(base))
-            crashes = crash_during_forms(
-                servers, FAILURE_REPLIES, typed, rounds=args.crash_rounds
-            )
+            crashes = crash_during_forms(servers, typed, rounds=args.crash_rounds)
         found = leaked(PROJECT_ROOT / config.log_dir, typed)
     report = {
         "hostile": hostile,
@@ -246,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         problems.append("an API route answered")
     if flood["patient_max_seconds"] > PATIENT_SECONDS:
         problems.append("a patient waited more than a second during the flood")
-    if crashes["lost"] or crashes["duplicated"] or crashes["changed"]:
+    if requests_harmed(crashes):
         problems.append("a request lost, stored twice or changed by a crash")
     if found:
         problems.append("patient details in the logs")

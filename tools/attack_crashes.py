@@ -17,22 +17,28 @@ exactly the details typed.
 Used by ``tools.attack`` (``make attack``).
 """
 
+import argparse
 import asyncio
 import json
 import os
 import random
 import signal
 import string
+import sys
+import tempfile
 import threading
 import time
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Sequence
+from pathlib import Path
+from typing import Callable, Dict, List, Sequence, Tuple
 
-from bot.launcher import LaunchError, Servers
+from bot.launcher import LaunchError, ServerConfig, Servers, running
+from bot.paths import PROJECT_ROOT
 from bot.store import RequestStore
 from bot.validation import normalise_phone
+from channels.guarded import clinic_text
 
 ROLES = ("actions", "rasa")
 # a patient's answer to each question of the form, by words of the question
@@ -51,6 +57,16 @@ MAX_MESSAGES = 30  # a conversation that needs more is stuck
 MAX_UNCLEAR = 2  # a reply that asks nothing: the patient says it again
 RETRY_SECONDS = 0.5
 GIVE_UP_SECONDS = 180.0
+
+
+def failure_replies() -> Tuple[str, ...]:
+    """How replies that are not an answer begin: the client sends again."""
+    return tuple(clinic_text(k)[:40] for k in ("no_reply", "conversation_not_saved"))
+
+
+def requests_harmed(figures: Dict[str, object]) -> bool:
+    """True when a crash lost, doubled or changed a request."""
+    return bool(figures["lost"] or figures["duplicated"] or figures["changed"])
 
 
 @dataclass
@@ -215,7 +231,6 @@ class Restarter:
 
 def crash_during_forms(
     servers: Servers,
-    failures: Sequence[str],
     typed: List[str],
     rounds: int = 3,
     seed: int = 7,
@@ -223,6 +238,7 @@ def crash_during_forms(
     """Kills each server ``rounds`` times at each form step; the figures.
     Every name and phone typed is added to ``typed`` (for the log grep)."""
     rng = random.Random(seed)  # noqa: S311 - repeatable test data, not secrets
+    failures = failure_replies()
     url = f"{servers.config.rasa_url}/webhooks/rest/webhook"
     patients: List[Patient] = []
     outcomes: List[Outcome] = []
@@ -288,28 +304,17 @@ def crash_during_forms(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the crash part alone and prints its figures."""
-    import argparse
-    import tempfile
-    from pathlib import Path
-
-    from bot.launcher import ServerConfig, running
-    from bot.paths import PROJECT_ROOT
-    from channels.guarded import clinic_text
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--model", default="models/vertebroplasty.tar.gz")
     args = parser.parse_args(argv)
-    failures = [clinic_text(k)[:40] for k in ("no_reply", "conversation_not_saved")]
     with tempfile.TemporaryDirectory() as scratch:
         config = ServerConfig.isolated(Path(scratch), model=PROJECT_ROOT / args.model)
         with running(config) as servers:
-            figures = crash_during_forms(servers, failures, [], rounds=args.rounds)
+            figures = crash_during_forms(servers, [], rounds=args.rounds)
     print(json.dumps(figures, indent=2))
-    return 1 if figures["lost"] or figures["duplicated"] or figures["changed"] else 0
+    return 1 if requests_harmed(figures) else 0
 
 
 if __name__ == "__main__":
-    import sys
-
     sys.exit(main())
