@@ -4,7 +4,6 @@ import abc
 import hashlib
 import logging
 import uuid
-from datetime import date
 from typing import Any, ClassVar, Dict, List
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -23,12 +22,20 @@ from bot.action_support import (
 )
 from bot.handoff import deliver_soon
 from bot.nlu_examples import command_words
+from bot.request_form import (
+    DETAILS_AFTER_STOP,
+    FIELDS,
+    FORM_STOPPED,
+    REQUEST_FORM,
+    SKIPPED,
+    STOPPED_KIND,
+    kept_details,
+    time_values,
+)
 from bot.store import NewRequest, RequestStore, StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
-FIELDS = ("full_name", "contact", "preferred_time", "reason")
-SKIPPED = "skipped"
 UNKNOWN_FIELD = "unknown"
 MAX_FAILURES = 3
 
@@ -57,12 +64,28 @@ class ActionStartRequest(Action, abc.ABC):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[EventType]:
-        """Says what will be asked; the form itself is started by a rule."""
+        """Says what will be asked; the form itself is started by a rule.
+
+        During a request form, asking for the other kind ("actually, just call
+        me back") changes the kind and keeps every answer. Details typed after
+        a form was stopped are kept for the new one.
+        """
+        if tracker.active_loop_name == REQUEST_FORM:
+            if tracker.get_slot("request_kind") != self.kind:
+                dispatcher.utter_message(response=f"utter_request_now_{self.kind}")
+            return [SlotSet("request_kind", self.kind)]
         dispatcher.utter_message(response=f"utter_request_intro_{self.kind}")
+        kept = kept_details(tracker.get_slot(DETAILS_AFTER_STOP))
+        if kept:
+            dispatcher.utter_message(response="utter_details_kept")
         return [
             *cleared_request(),
             SlotSet("request_kind", self.kind),
             SlotSet(REQUEST_INSTANCE, uuid.uuid4().hex),
+            SlotSet(FORM_STOPPED, None),
+            SlotSet(STOPPED_KIND, None),
+            SlotSet(DETAILS_AFTER_STOP, None),
+            *(SlotSet(slot, value) for slot, value in kept.items()),
         ]
 
 
@@ -155,6 +178,23 @@ class ValidateRequestForm(FormValidationAction):
             return self._accepted(slot, {slot: checked.value}, tracker)
         return self._rejected(slot, checked.problem, dispatcher, tracker)
 
+    @staticmethod
+    def _question(
+        slot: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> Dict:
+        """A question typed where an answer was expected: answered (or said
+        plainly not to be in the sources), never stored; the step is asked
+        again."""
+        kb = knowledge_or_apology(dispatcher)
+        topic = answer_question(kb, dispatcher, tracker) if kb else None
+        if kb and not topic:
+            utter_with_clinic(dispatcher, "utter_not_covered_in_form")
+        dispatcher.utter_message(response=f"utter_question_not_{slot}")
+        values: Dict[str, Any] = {slot: None}
+        if topic:
+            values["last_topic"] = topic
+        return values
+
     def validate_full_name(
         self,
         value: Any,
@@ -162,10 +202,21 @@ class ValidateRequestForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict:
-        """A name, without "my name is"."""
-        return self._checked(
-            "full_name", validation.check_name(value), dispatcher, tracker
-        )
+        """A name, without "my name is"; who it is for kept apart ("father")."""
+        if validation.is_question_not_a_name(value):
+            return self._question("full_name", dispatcher, tracker)
+        answer = validation.split_name_answer(value)
+        for_whom = answer.for_whom or tracker.get_slot("for_whom")
+        if answer.for_whom and not answer.name:  # "my mum": noted, name asked
+            dispatcher.utter_message(
+                response="utter_request_for_relative", relative=answer.for_whom
+            )
+            return {"full_name": None, "for_whom": answer.for_whom}
+        checked = validation.check_name(value)
+        if not checked.ok:
+            return self._rejected("full_name", checked.problem, dispatcher, tracker)
+        values = {"full_name": checked.value, "for_whom": for_whom}
+        return self._accepted("full_name", values, tracker)
 
     def validate_contact(
         self,
@@ -176,6 +227,8 @@ class ValidateRequestForm(FormValidationAction):
     ) -> Dict:
         """A phone number (7-15 digits) or an email address, normalised."""
         checked = validation.check_contact(value)
+        if not checked.ok and validation.is_question(value):
+            return self._question("contact", dispatcher, tracker)
         if not checked.ok:
             return self._rejected("contact", checked.problem, dispatcher, tracker)
         contact = validation.parse_contact(checked.value)
@@ -189,17 +242,21 @@ class ValidateRequestForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict:
-        """Any wording, kept as typed; a calendar date too when one is given."""
+        """Any wording, kept as typed; a calendar date too when one is given.
+
+        A time outside the clinic's opening hours is accepted, marked for the
+        staff, and the patient told the clinic will suggest one within them.
+        """
+        if validation.is_question_not_a_time(value):
+            return self._question("preferred_time", dispatcher, tracker)
         checked = validation.check_free_text(value, validation.MAX_TIME_LENGTH)
         if not checked.ok:
             return self._rejected(
                 "preferred_time", checked.problem, dispatcher, tracker
             )
-        parsed = validation.parse_date(checked.value, date.today())
-        values = {
-            "preferred_time": checked.value,
-            "preferred_date": parsed.isoformat() if parsed else None,
-        }
+        values = time_values(checked.value)
+        if values["outside_hours"]:
+            utter_with_clinic(dispatcher, "utter_outside_opening_hours")
         return self._accepted("preferred_time", values, tracker)
 
     def validate_reason(
@@ -214,11 +271,8 @@ class ValidateRequestForm(FormValidationAction):
         A knowledge question asked here ("is it painful?") is answered, and the
         reason asked again, instead of being stored as the reason.
         """
-        if validation.is_question(value):
-            kb = knowledge_or_apology(dispatcher)
-            topic = answer_question(kb, dispatcher, tracker) if kb else None
-            if topic:
-                return {"reason": None, "last_topic": topic}
+        if value != SKIPPED and validation.is_question(value):
+            return self._question("reason", dispatcher, tracker)
         if value == SKIPPED or validation.is_skip(value):
             return self._accepted("reason", {"reason": SKIPPED}, tracker)
         checked = validation.check_free_text(value, validation.MAX_REASON_LENGTH)
@@ -251,21 +305,33 @@ class ValidateRequestForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict:
-        """Clears the chosen answer so the form asks for it again."""
+        """Clears the chosen answer so the form asks for it again, or takes
+        the new value given in the same message ("change the time to Friday
+        afternoon"); the whole read-back is then shown again."""
         if value == UNKNOWN_FIELD:  # "change something": ask which
             return {"field_to_change": None, "details_confirmed": False}
         if value not in FIELDS:  # "nothing": back to the read-back
             return {"field_to_change": None, "details_confirmed": None}
-        cleared: Dict[str, Any] = {
+        text = (tracker.latest_message or {}).get("text")
+        new_value = None if validation.is_payload(text) else text
+        given = validation.correction_value(value, new_value)
+        changed: Dict[str, Any] = {
             value: None,
             "field_to_change": None,
             "details_confirmed": None,
         }
         if value == "contact":
-            cleared["contact_type"] = None
+            changed["contact_type"] = None
+            if given:
+                contact = validation.parse_contact(given)
+                changed.update(contact=contact.value, contact_type=contact.kind)
         if value == "preferred_time":
-            cleared["preferred_date"] = None
-        return cleared
+            changed.update(preferred_date=None, outside_hours=None)
+            if given:
+                changed.update(time_values(given))
+        if value in ("full_name", "reason") and given:
+            changed[value] = given
+        return changed
 
 
 def submission_key(tracker: Tracker) -> str:
@@ -308,6 +374,8 @@ def _new_request(tracker: Tracker) -> NewRequest:
         preferred_time=tracker.get_slot("preferred_time"),
         preferred_date=tracker.get_slot("preferred_date"),
         reason=None if reason in (None, SKIPPED) else reason,
+        for_whom=tracker.get_slot("for_whom"),
+        outside_hours=bool(tracker.get_slot("outside_hours")),
         conversation_id=tracker.sender_id,
         submission_key=submission_key(tracker),
     )
@@ -359,7 +427,10 @@ class ActionSubmitRequest(Action):
             logger.info("stored %s request %s", stored.kind, stored.reference)
             deliver_soon(store)
         utter_with_clinic(
-            dispatcher, "utter_request_received", reference=stored.reference
+            dispatcher,
+            "utter_request_received",
+            reference=stored.reference,
+            kind=stored.kind,
         )
         return [
             *cleared_request(),
@@ -394,4 +465,11 @@ class ActionStopRequest(Action):
                         FollowupAction("request_form"),
                     ]
         dispatcher.utter_message(response="utter_request_stopped")
-        return [ActiveLoop(None), *cleared_request(), SlotSet("request_kind", None)]
+        return [
+            ActiveLoop(None),
+            *cleared_request(),
+            SlotSet(FORM_STOPPED, True),
+            SlotSet(STOPPED_KIND, tracker.get_slot("request_kind") or "consultation"),
+            SlotSet(DETAILS_AFTER_STOP, None),
+            SlotSet("request_kind", None),
+        ]

@@ -5,10 +5,13 @@ from typing import List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from bot import answers
 from bot.action_support import answer_question, knowledge_or_apology
+from bot.request_form import REQUEST_FORM, relative_at_the_name_step
+from bot.validation import NameAnswer
 
 LAST_TOPIC = "last_topic"
 
@@ -32,6 +35,13 @@ class ActionAnswerQuestion(Action):
             The answered topic in ``last_topic``, for follow-ups and "tell me
             more".
         """
+        if tracker.active_loop_name == REQUEST_FORM:
+            relative = relative_at_the_name_step(
+                (tracker.latest_message or {}).get("text"),
+                tracker.get_slot(REQUESTED_SLOT),
+            )
+            if relative:  # "my mum" is who the request is for, not a topic
+                return self._name_answer(dispatcher, relative)
         kb = knowledge_or_apology(dispatcher)
         if kb is None:
             return []
@@ -40,6 +50,21 @@ class ActionAnswerQuestion(Action):
             dispatcher.utter_message(response="utter_default")
             return []
         return [SlotSet(LAST_TOPIC, topic)]
+
+    @staticmethod
+    def _name_answer(
+        dispatcher: CollectingDispatcher, answer: NameAnswer
+    ) -> List[EventType]:
+        """The name question answered with a relative: noted; the form asks
+        for (or checks) the name next."""
+        if not answer.name:
+            dispatcher.utter_message(
+                response="utter_request_for_relative", relative=answer.for_whom
+            )
+        return [
+            SlotSet("for_whom", answer.for_whom),
+            *([SlotSet("full_name", answer.name)] if answer.name else []),
+        ]
 
 
 class ActionTellMore(Action):

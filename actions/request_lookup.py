@@ -15,7 +15,8 @@ from rasa_sdk.types import DomainDict
 
 from bot.action_support import utter_with_clinic
 from bot.handoff import deliver_soon
-from bot.references import find_references, normalise
+from bot.references import find_reference_like, find_references, normalise
+from bot.request_form import REQUEST_FORM
 from bot.store import RequestStore, StoredRequest, StoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,17 @@ def _references(tracker: Tracker) -> List[str]:
         for e in message.get("entities") or []
         if e.get("entity") == "reference" and e.get("value")
     ]
-    return found or find_references(message.get("text") or "")
+    text = message.get("text") or ""
+    return found or find_references(text) or find_reference_like(text)
+
+
+def _during_the_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Asked during a request form without a reference: the request being
+    made has not been sent yet, and is not "another request"."""
+    if tracker.active_loop_name != REQUEST_FORM or _references(tracker):
+        return False
+    dispatcher.utter_message(response="utter_request_not_sent_yet")
+    return True
 
 
 def _utter_status(dispatcher: CollectingDispatcher, request: StoredRequest) -> None:
@@ -54,6 +65,8 @@ class ActionRequestStatus(Action):
         domain: DomainDict,
     ) -> List[EventType]:
         """The status of the named request, or of this conversation's requests."""
+        if _during_the_form(dispatcher, tracker):
+            return []
         store = RequestStore.from_env()
         references = _references(tracker)
         try:
@@ -91,6 +104,8 @@ class ActionCancelRequest(Action):
         domain: DomainDict,
     ) -> List[EventType]:
         """Cancels the named request (or the only pending one) and tells the clinic."""
+        if _during_the_form(dispatcher, tracker):
+            return []
         store = RequestStore.from_env()
         references = _references(tracker)
         try:

@@ -5,6 +5,7 @@ from typing import List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from bot.action_support import PAUSED_REQUEST, utter_with_clinic
@@ -59,7 +60,20 @@ class ActionNotEmergency(Action):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[EventType]:
-        """Utters the acknowledgement (the form itself is resumed by a rule)."""
+        """Utters the acknowledgement (the form itself is resumed by a rule).
+
+        "No, it's fine" to "what would you like to change?" (no alarm was
+        raised) is "nothing": the read-back is shown again, without thanks.
+        """
+        if (
+            not tracker.get_slot(PAUSED_REQUEST)
+            and tracker.active_loop_name
+            and tracker.get_slot(REQUESTED_SLOT) == "field_to_change"
+        ):
+            return [
+                SlotSet("field_to_change", None),
+                SlotSet("details_confirmed", None),
+            ]
         resuming = tracker.get_slot(PAUSED_REQUEST) or tracker.active_loop_name
         response = "utter_not_emergency_resume" if resuming else "utter_not_emergency"
         utter_with_clinic(dispatcher, response)

@@ -36,6 +36,8 @@ REQUEST_SLOTS = (
     "details_confirmed",
     "field_to_change",
     "failed_attempts",
+    "for_whom",
+    "outside_hours",
     "requested_slot",
     REQUEST_INSTANCE,
     PAUSED_REQUEST,

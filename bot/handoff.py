@@ -78,7 +78,9 @@ def retry_delay(attempts: int, settings: HandoffSettings) -> timedelta:
 
 
 def payload(item: OutboxItem) -> Dict[str, Any]:
-    """The JSON body sent to the clinic for one outbox item."""
+    """The JSON body sent to the clinic for one outbox item: the event and
+    every stored field (``for_whom`` and ``outside_hours`` included) but the
+    conversation id."""
     request = asdict(item.request)
     request.pop("conversation_id")  # internal to the assistant
     return {"event": f"request.{item.event}", **request}

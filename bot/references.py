@@ -54,3 +54,18 @@ def find_references(text: str) -> List[str]:
             if is_reference(code) and code not in found:
                 found.append(code)
     return found
+
+
+# what a patient may type as a reference: 6 to 10 letters and digits, with at
+# least one of each ("ZZZZ9999", a code mistyped or from somewhere else)
+_REFERENCE_LIKE = re.compile(r"\b(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{6,10}\b")
+
+
+def find_reference_like(text: str) -> List[str]:
+    """Codes that look like a reference but are not well formed, normalised:
+    asked about, they get "not found", never another request's answer."""
+    return [
+        normalise(code)
+        for code in _REFERENCE_LIKE.findall(text or "")
+        if not is_reference(code)
+    ]

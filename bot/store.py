@@ -72,6 +72,13 @@ MIGRATIONS: Dict[int, Sequence[str]] = {
         """,
         "CREATE INDEX outbox_due ON outbox (delivered_at, next_attempt_at)",
     ),
+    2: (
+        # who the request is for when someone books for a relative ("father")
+        "ALTER TABLE requests ADD COLUMN for_whom TEXT",
+        # 1: the preferred time is outside the clinic's opening hours (for staff)
+        "ALTER TABLE requests ADD COLUMN outside_hours INTEGER NOT NULL DEFAULT 0"
+        " CHECK (outside_hours IN (0, 1))",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -93,6 +100,10 @@ class NewRequest:
     submission_key: str
     preferred_date: str | None = None
     reason: str | None = None
+    # who the request is for when someone books for a relative ("father")
+    for_whom: str | None = None
+    # the preferred time is outside the clinic's opening hours
+    outside_hours: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,8 @@ class StoredRequest:
     consent_at: str
     created_at: str
     updated_at: str
+    for_whom: str | None = None
+    outside_hours: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,7 +139,8 @@ class OutboxItem:
     lease_until: str = ""
 
 
-_REQUEST_COLUMNS = ", ".join(f"r.{f.name}" for f in fields(StoredRequest))
+_REQUEST_FIELDS = tuple(f.name for f in fields(StoredRequest))
+_REQUEST_COLUMNS = ", ".join(f"r.{name}" for name in _REQUEST_FIELDS)
 
 
 @contextlib.asynccontextmanager
@@ -174,7 +188,10 @@ async def _enable_wal(db: aiosqlite.Connection, attempts: int = 50) -> None:
 
 
 def _request(row: Sequence) -> StoredRequest:
-    return StoredRequest(*row[: len(fields(StoredRequest))])
+    """The request in a row that starts with ``_REQUEST_COLUMNS``."""
+    values = dict(zip(_REQUEST_FIELDS, row[: len(_REQUEST_FIELDS)], strict=True))
+    values["outside_hours"] = bool(values["outside_hours"])  # stored as 0 or 1
+    return StoredRequest(**values)
 
 
 class RequestStore:
@@ -292,8 +309,9 @@ class RequestStore:
                 cursor = await db.execute(
                     "INSERT INTO requests (reference, submission_key, conversation_id,"
                     " kind, full_name, contact, contact_type, preferred_time,"
-                    " preferred_date, reason, consent_at, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " preferred_date, reason, for_whom, outside_hours, consent_at,"
+                    " created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         new_reference(),
                         request.submission_key,
@@ -305,6 +323,8 @@ class RequestStore:
                         request.preferred_time,
                         request.preferred_date,
                         request.reason,
+                        request.for_whom,
+                        int(bool(request.outside_hours)),
                         stamp,
                         stamp,
                         stamp,

@@ -87,13 +87,102 @@ def _limited(text: str, limit: int) -> Checked | None:
     return None
 
 
+# who a request is for, as people say it: "my dad" -> "father"
+RELATIVES = {
+    "dad": "father",
+    "daddy": "father",
+    "father": "father",
+    "mum": "mother",
+    "mom": "mother",
+    "mummy": "mother",
+    "mother": "mother",
+    "husband": "husband",
+    "wife": "wife",
+    "partner": "partner",
+    "son": "son",
+    "daughter": "daughter",
+    "brother": "brother",
+    "sister": "sister",
+    "gran": "grandmother",
+    "granny": "grandmother",
+    "nan": "grandmother",
+    "nana": "grandmother",
+    "grandma": "grandmother",
+    "grandmother": "grandmother",
+    "grandad": "grandfather",
+    "granddad": "grandfather",
+    "grandpa": "grandfather",
+    "grandfather": "grandfather",
+    "aunt": "aunt",
+    "auntie": "aunt",
+    "uncle": "uncle",
+    "friend": "friend",
+    "neighbour": "neighbour",
+    "neighbor": "neighbour",
+    "father-in-law": "father-in-law",
+    "mother-in-law": "mother-in-law",
+    "padre": "father",
+    "madre": "mother",
+    "marido": "husband",
+    "esposo": "husband",
+    "esposa": "wife",
+    "mujer": "wife",
+    "hijo": "son",
+    "hija": "daughter",
+    "abuela": "grandmother",
+    "abuelo": "grandfather",
+}
+_RELATIVE = "|".join(sorted(map(re.escape, RELATIVES), key=len, reverse=True))
+# "it's for my dad, Peter O'Neill", "this is for my mother Joan Smith", "my
+# husband: Tom Hill", "para mi madre, Ana Ruiz"
+_FOR_RELATIVE_FIRST = re.compile(
+    rf"^(?:(?:it'?s|its|it is|this is|that's|that is|the booking is|"
+    rf"the appointment is|es)\s+)?(?:for\s+|para\s+)?(?:my|our|mi)\s+"
+    rf"(?P<relative>{_RELATIVE})\b(?:'s\s+name\s+is\s+)?[\s,:;.\-]*"
+    rf"(?:(?:his|her|their|su)\s+name\s+is\s+|"
+    rf"(?:he|she|who)\s+is\s+(?:called\s+)?|called\s+|named\s+|se\s+llama\s+)?",
+    re.IGNORECASE,
+)
+# "Peter O'Neill, my dad", "Peter O'Neill (my father)", "Joan Smith for my mum"
+_FOR_RELATIVE_LAST = re.compile(
+    rf"[\s,(\-]+(?:(?:it'?s|its|it is|who is|he is|she is|is)\s+)?"
+    rf"(?:for\s+|para\s+)?(?:my|our|mi)\s+(?P<relative>{_RELATIVE})\)?[\s.!]*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class NameAnswer:
+    """An answer to the name question: the name, and who it is for if said."""
+
+    name: str
+    for_whom: str | None = None
+
+
+def split_name_answer(text: str | None) -> NameAnswer:
+    """Separates who a request is for from the name ("its for my dad, Peter
+    O'Neill" -> "Peter O'Neill", "father"). ``name`` is empty when only the
+    relative was given ("my mum")."""
+    cleaned = _clean(text)
+    first = _FOR_RELATIVE_FIRST.match(cleaned)
+    if first:
+        relative = RELATIVES[first.group("relative").lower()]
+        return NameAnswer(cleaned[first.end() :].strip(" .,!:;-"), relative)
+    last = _FOR_RELATIVE_LAST.search(cleaned)
+    if last and last.start() > 0:
+        relative = RELATIVES[last.group("relative").lower()]
+        return NameAnswer(cleaned[: last.start()].strip(" .,!:;-"), relative)
+    return NameAnswer(cleaned)
+
+
 def check_name(text: str | None) -> Checked:
     """A person's name as typed, without "my name is" and the like.
 
     Names are never "corrected": any letters in any script are fine, and one
-    name alone is accepted (not everyone has two).
+    name alone is accepted (not everyone has two). Who the request is for is
+    taken off first (``split_name_answer``).
     """
-    cleaned = _clean(text)
+    cleaned = split_name_answer(text).name
     name = _NAME_LEAD_INS.sub("", cleaned).strip(" .,!") or cleaned
     problem = _limited(name, MAX_NAME_LENGTH)
     if problem:
@@ -190,9 +279,55 @@ def check_free_text(text: str | None, limit: int = MAX_TIME_LENGTH) -> Checked:
     return _limited(cleaned, limit) or Checked(value=cleaned)
 
 
+# how a question starts, when the question mark is left out ("what is the
+# cement made of", "can he drive after")
+_QUESTION_START = re.compile(
+    r"^(?:what|what's|whats|how|why|where|who|which|whose|"
+    r"is|are|can|could|will|would|should|shall|do|does|did|"
+    r"qu[eé]|c[oó]mo|cu[aá]ndo|cu[aá]nto|puedo|puede|hay)\b\s+\S+\s+\S+",
+    re.IGNORECASE,
+)
+
+
 def is_question(text: str | None) -> bool:
-    """True when an answer is really a question ("is it painful?")."""
-    return _clean(text).endswith("?")
+    """True when an answer is really a question: "is it painful?", or three
+    words or more that start like a question ("what is the cement made of")."""
+    cleaned = _clean(text)
+    return cleaned.endswith("?") or bool(_QUESTION_START.match(cleaned))
+
+
+# words that make a question about times an answer to "which days or times
+# suit you?" ("is Tuesday morning ok?", "could it be after 2pm?")
+_TIME_WORDS = re.compile(
+    r"\b(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?\b|"
+    r"\b(?:morning|afternoon|evening|noon|midday|lunch(?:time)?|weekday|weekend|"
+    r"week|today|tomorrow|tonight|asap|any ?time|whenever|soon|"
+    r"january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|"
+    r"domingo|ma[nñ]ana|tarde)s?\b|"
+    r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|h)\b|\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}/\d{1,2}\b",
+    re.IGNORECASE,
+)
+
+
+def is_question_not_a_name(text: str | None) -> bool:
+    """A question, not a name: "Will Henry Turner" starts like one but is
+    written as a name (every word capitalised)."""
+    cleaned = _clean(text)
+    if cleaned.endswith("?"):
+        return True
+    words = cleaned.split()
+    return is_question(cleaned) and not all(word[:1].isupper() for word in words)
+
+
+def names_a_time(text: str | None) -> bool:
+    """True when the text names a day, a part of the day, a date or a clock time."""
+    return bool(_TIME_WORDS.search(_clean(text)))
+
+
+def is_question_not_a_time(text: str | None) -> bool:
+    """A question that names no time: asked, not an answer to "when suits you?"."""
+    return is_question(text) and not names_a_time(text)
 
 
 def is_skip(text: str | None) -> bool:
@@ -325,3 +460,54 @@ def parse_date(text: str | None, today: date) -> date | None:
         if found:
             return found
     return _parse_relative(lowered, today)
+
+
+# the words for each field of the request form, as people name them when they
+# correct one ("change the time to Friday", "my email is wrong, it's ...")
+_FIELD_WORDS = re.compile(
+    r"\b(?:names?|surname|spelling|e-?mail(?: address)?|address|numbers?|"
+    r"phone|mobile|contact(?: details)?|times?|days?|dates?|reason)\b",
+    re.IGNORECASE,
+)
+_CONNECTOR = re.compile(
+    r"\b(?:to|should be|should say|it's|its|it is|is|as|instead:?|:)\s+", re.IGNORECASE
+)
+_COMPLAINT = re.compile(r"\b(?:wrong|incorrect|not right|mistake|typo)\b", re.I)
+_NOT_THE_OLD = re.compile(r"\s+(?:not|instead of|rather than)\s+.*$", re.IGNORECASE)
+
+
+def _corrected_value(field: str, candidate: str) -> str | None:
+    value = _NOT_THE_OLD.sub("", candidate).strip(" .,!")
+    if not value or _COMPLAINT.search(value) or is_question(value):
+        return None
+    if field == "full_name":
+        words = value.split()
+        titled = all(word[:1].isupper() for word in words)
+        return value if len(words) >= 2 and titled and check_name(value).ok else None
+    if field == "preferred_time":
+        return value if names_a_time(value) else None
+    if field == "reason":
+        return value if check_free_text(value, MAX_REASON_LENGTH).ok else None
+    return None
+
+
+def correction_value(field: str, text: str | None) -> str | None:
+    """The new value given in the same message as a correction ("change the
+    time to Friday afternoon" -> "Friday afternoon"), or None when only the
+    field was named ("change the time please").
+
+    For ``contact`` the value is ``check_contact``'s ("phone:..."/"email:...").
+    """
+    cleaned = _clean(text)
+    if field == "contact":
+        checked = check_contact(cleaned)
+        return checked.value if checked.ok else None
+    mentions = list(_FIELD_WORDS.finditer(cleaned))
+    if not mentions:
+        return None
+    rest = cleaned[mentions[0].end() :]
+    for connector in _CONNECTOR.finditer(rest):
+        value = _corrected_value(field, rest[connector.end() :])
+        if value:
+            return value
+    return None

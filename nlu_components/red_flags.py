@@ -69,14 +69,14 @@ class RedFlagOverride(SpacyModelComponent, IntentClassifier):
         return {
             "intent": EMERGENCY,
             "model_above": {
-                red_flags.Kind.REPORT.value: 0.21,
-                red_flags.Kind.SEVERE_PAIN.value: 0.83,
-                red_flags.Kind.UNCLEAR.value: 0.61,
-                red_flags.Kind.NONE.value: 0.49,
-                red_flags.Kind.GENERAL.value: 0.55,
-                red_flags.Kind.NOT_NOW.value: 0.86,
+                red_flags.Kind.REPORT.value: 0.25,
+                red_flags.Kind.SEVERE_PAIN.value: 0.84,
+                red_flags.Kind.UNCLEAR.value: 0.56,
+                red_flags.Kind.NONE.value: 0.71,
+                red_flags.Kind.GENERAL.value: 0.41,
+                red_flags.Kind.NOT_NOW.value: 0.66,
             },
-            "question_margin": 0.0,
+            "question_margin": -0.05,
             "model_min_words": 3,
         }
 

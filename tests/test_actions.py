@@ -278,3 +278,44 @@ def test_the_safety_lines_name_kinds_the_detector_gives():
 
     named = {*action_support.SAFETY_NET_KINDS, action_support.SEVERE_PAIN_KIND}
     assert named <= {kind.value for kind in Kind}
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("my mum", [SlotSet("for_whom", "mother")]),
+        (
+            "for my dad, Peter O'Neill",
+            [SlotSet("for_whom", "father"), SlotSet("full_name", "Peter O'Neill")],
+        ),
+    ],
+)
+async def test_a_relative_at_the_name_question_is_not_a_topic(text, events):
+    """The classifier may read "my mum" as a question about candidacy."""
+    tracker = make_tracker(
+        "ask_candidacy",
+        text,
+        slots={"requested_slot": "full_name"},
+        active_loop="request_form",
+    )
+    dispatcher = CollectingDispatcher()
+    assert await ActionAnswerQuestion().run(dispatcher, tracker, {}) == events
+    assert all(m.get("response") != "utter_default" for m in dispatcher.messages)
+    assert not any(m.get("text") for m in dispatcher.messages)
+
+
+async def test_its_fine_when_asked_what_to_change_is_nothing_to_change():
+    """No alarm was raised: "no, it's fine" shows the read-back again, no thanks."""
+    tracker = make_tracker(
+        "not_emergency",
+        "nothing, it's fine",
+        slots={"requested_slot": "field_to_change"},
+        active_loop="request_form",
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionNotEmergency().run(dispatcher, tracker, {})
+    assert events == [
+        SlotSet("field_to_change", None),
+        SlotSet("details_confirmed", None),
+    ]
+    assert dispatcher.messages == []

@@ -37,7 +37,13 @@ def db(request_db):
 
 
 def form_tracker(
-    slots=None, now=None, intent="inform", text="", sender="conv-1", **parse
+    slots=None,
+    now=None,
+    intent="inform",
+    text="",
+    sender="conv-1",
+    in_form=True,
+    **parse,
 ):
     """A tracker in the request form; ``now`` are the slots this message set."""
     now = now or {}
@@ -57,7 +63,7 @@ def form_tracker(
         events=events,
         paused=False,
         followup_action=None,
-        active_loop={"name": "request_form"},
+        active_loop={"name": "request_form"} if in_form else {},
         latest_action_name="action_listen",
     )
 
@@ -349,15 +355,190 @@ async def test_stop_leaves_the_form_and_forgets_the_answers():
 )
 async def test_starting_a_request_sets_its_kind_from_a_clean_slate(action, kind):
     dispatcher = CollectingDispatcher()
-    events = await action().run(dispatcher, form_tracker(CONFIRMED), {})
+    tracker = form_tracker(CONFIRMED, in_form=False)
+    events = await action().run(dispatcher, tracker, {})
     assert SlotSet("request_kind", kind) in events
     assert SlotSet("full_name", None) in events
     # a new form instance each time: its own de-duplication key
     instances = [e["value"] for e in events if e["name"] == "request_instance"]
     assert instances[-1]
     assert instances[-1] != CONFIRMED["request_instance"]
-    again = await action().run(CollectingDispatcher(), form_tracker(CONFIRMED), {})
+    again = await action().run(CollectingDispatcher(), tracker, {})
     assert [e["value"] for e in again if e["name"] == "request_instance"][-1] != (
         instances[-1]
     )
     assert dispatcher.messages[0]["response"] == f"utter_request_intro_{kind}"
+
+
+# ---- what is never stored as an answer, and corrections (issue 11)
+
+
+def _responses(messages):
+    return [m.get("response") for m in messages]
+
+
+async def test_a_question_at_the_name_step_is_answered_plainly_not_stored(domain):
+    tracker = form_tracker(
+        now={"full_name": "how much does it cost?"},
+        intent="out_of_scope",
+        text="how much does it cost?",
+    )
+    slots, messages = await validate(domain, tracker)
+    assert slots["full_name"] is None
+    assert _responses(messages) == [
+        "utter_not_covered_in_form",
+        "utter_question_not_full_name",
+    ]
+    assert slots["requested_slot"] == "full_name"
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "for_whom"),
+    [
+        ("its for my dad, Peter O'Neill", "Peter O'Neill", "father"),
+        ("this is for my mother Joan Smith", "Joan Smith", "mother"),
+        ("Peter O'Neill, my father", "Peter O'Neill", "father"),
+        ("my name is Ann Lee", "Ann Lee", None),
+        ("para mi madre, Ana Ruiz", "Ana Ruiz", "mother"),
+    ],
+)
+async def test_a_name_is_stored_without_its_lead_in(domain, typed, name, for_whom):
+    slots, messages = await validate(domain, form_tracker(now={"full_name": typed}))
+    assert (slots["full_name"], slots["for_whom"]) == (name, for_whom)
+    assert messages == []
+
+
+async def test_only_a_relative_asks_for_their_name(domain):
+    slots, messages = await validate(domain, form_tracker(now={"full_name": "my mum"}))
+    assert slots["full_name"] is None
+    assert slots["for_whom"] == "mother"
+    assert messages == [{**messages[0], "response": "utter_request_for_relative"}]
+    assert messages[0]["relative"] == "mother"
+
+
+@pytest.mark.parametrize("typed", ["can he drive after?", "what is the cement made of"])
+@pytest.mark.parametrize("slot", ["preferred_time", "reason"])
+async def test_a_question_is_never_stored_as_time_or_reason(domain, kb, typed, slot):
+    done = {"full_name": "Ann", "contact": "07700900123"}
+    if slot == "reason":
+        done["preferred_time"] = "mornings"
+    tracker = form_tracker(done, now={slot: typed}, intent="out_of_scope", text=typed)
+    slots, messages = await validate(domain, tracker)
+    assert slots[slot] is None
+    assert _responses(messages)[-1] == f"utter_question_not_{slot}"
+    assert slots["requested_slot"] == slot
+
+
+async def test_a_time_asked_as_a_question_is_a_time(domain):
+    tracker = form_tracker(
+        {"full_name": "Ann"}, now={"preferred_time": "is Tuesday morning ok?"}
+    )
+    slots, _ = await validate(domain, tracker)
+    assert slots["preferred_time"] == "is Tuesday morning ok?"
+
+
+async def test_a_time_outside_opening_hours_is_kept_and_marked(domain):
+    # the project's clinic.yml: Monday to Friday, 9am to 5pm
+    tracker = form_tracker(
+        {"full_name": "Ann"}, now={"preferred_time": "Sunday at 8pm"}
+    )
+    slots, messages = await validate(domain, tracker)
+    assert slots["preferred_time"] == "Sunday at 8pm"
+    assert slots["outside_hours"] is True
+    assert _responses(messages) == ["utter_outside_opening_hours"]
+    inside = form_tracker({"full_name": "Ann"}, now={"preferred_time": "Tuesday 10am"})
+    slots, messages = await validate(domain, inside)
+    assert slots["outside_hours"] is False
+    assert messages == []
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "expected"),
+    [
+        (
+            "preferred_time",
+            "change the time to Friday afternoon",
+            {"preferred_time": "Friday afternoon"},
+        ),
+        (
+            "contact",
+            "my email is wrong, it should be mary@new.example",
+            {"contact": "mary@new.example", "contact_type": "email"},
+        ),
+        (
+            "full_name",
+            "my name is wrong, it's Margaret Hall",
+            {"full_name": "Margaret Hall"},
+        ),
+        (
+            "reason",
+            "change the reason to a second opinion",
+            {"reason": "a second opinion"},
+        ),
+    ],
+)
+async def test_a_correction_with_its_new_value_goes_straight_to_the_read_back(
+    domain, field, text, expected
+):
+    tracker = form_tracker(
+        {**CONFIRMED, "details_confirmed": None},
+        now={"field_to_change": field},
+        intent="change_detail",
+        text=text,
+    )
+    slots, _ = await validate(domain, tracker)
+    for slot, value in expected.items():
+        assert slots[slot] == value
+    assert slots["details_confirmed"] is None
+    assert slots["requested_slot"] == "details_confirmed"
+
+
+async def test_asking_for_the_other_kind_during_the_form_keeps_the_answers():
+    dispatcher = CollectingDispatcher()
+    tracker = form_tracker(
+        CONFIRMED, intent="request_callback", text="just call me back"
+    )
+    events = await ActionStartCallback().run(dispatcher, tracker, {})
+    assert events == [SlotSet("request_kind", "callback")]
+    assert _responses(dispatcher.messages) == ["utter_request_now_callback"]
+
+
+async def test_stop_remembers_the_kind_and_a_new_form_keeps_details_typed_after():
+    stopped = await ActionStopRequest().run(
+        CollectingDispatcher(),
+        form_tracker({**CONFIRMED, "request_kind": "callback"}),
+        {},
+    )
+    assert SlotSet("form_stopped", True) in stopped
+    assert SlotSet("stopped_kind", "callback") in stopped
+    tracker = form_tracker(
+        {
+            "form_stopped": True,
+            "stopped_kind": "callback",
+            "details_after_stop": {
+                "full_name": "Tom Hill",
+                "contact": "tom@example.com",
+            },
+        },
+        in_form=False,
+    )
+    dispatcher = CollectingDispatcher()
+    events = await ActionStartCallback().run(dispatcher, tracker, {})
+    assert SlotSet("full_name", "Tom Hill") in events
+    assert SlotSet("contact", "tom@example.com") in events
+    assert SlotSet("contact_type", "email") in events
+    assert SlotSet("form_stopped", None) in events
+    assert _responses(dispatcher.messages) == [
+        "utter_request_intro_callback",
+        "utter_details_kept",
+    ]
+
+
+async def test_a_request_stores_who_it_is_for_and_the_hours_mark(db):
+    tracker = form_tracker(
+        {**CONFIRMED, "for_whom": "father", "outside_hours": True}, sender="conv-for"
+    )
+    _, messages = await submit(tracker)
+    assert messages[-1]["kind"] == "consultation"
+    (stored,) = await db.list(conversation_id="conv-for")
+    assert (stored.for_whom, stored.outside_hours) == ("father", True)

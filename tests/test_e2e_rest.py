@@ -5,6 +5,7 @@ Needs the trained model (``make train``); ``make test`` runs it after training.
 
 import json
 import os
+import random
 import signal
 import sqlite3
 import threading
@@ -446,3 +447,199 @@ def test_a_crashed_action_server_gets_an_apology_then_is_restarted(servers, kb):
     assert chat.texts("what is vertebroplasty?")[-1].startswith(
         kb.topics["what_is"].answer[:40]
     )
+
+
+# ---- a request form that never sends the clinic wrong details (issue 11)
+
+
+def _reference(text):
+    return text.split("Your reference is ")[1][:8]
+
+
+def _row(database, reference):
+    (row,) = [r for r in listed_requests(database) if r["reference"] == reference]
+    return row
+
+
+def test_a_correction_at_the_read_back_is_what_the_clinic_gets(servers, database):
+    chat = Conversation(servers.config.rasa_url)
+    steps = [
+        ("callback", "full name of the person the callback is for"),
+        ("its for my dad, Peter O'Neill", "phone number or email"),
+        ("peter@old.example", "days or times"),
+        ("how much does it cost?", "days or times"),  # answered, not stored
+        ("weekday mornings", "what would you like to discuss"),
+        ("what is the cement made of", "what would you like to discuss"),
+        ("a second opinion", "Do you agree"),
+        ("yes", "Name: Peter O'Neill (for your father)"),
+        (
+            "my email is wrong, it should be peter@new.example",
+            "Contact: peter@new.example",
+        ),
+        ("change the time to Friday afternoon", "When: Friday afternoon"),
+        ("what is the status of my request", "hasn't been sent yet"),
+        ("yes", "Your callback request has been passed"),
+    ]
+    for message, expected in steps:
+        texts = chat.reply(message)
+        assert expected in texts, (message, texts)
+    row = _row(database, _reference(texts))
+    assert row["kind"] == "callback"
+    assert (row["full_name"], row["for_whom"]) == ("Peter O'Neill", "father")
+    assert row["contact"] == "peter@new.example"
+    assert row["preferred_time"] == "Friday afternoon"
+    assert row["reason"] == "a second opinion"
+    assert row["outside_hours"] is False
+    # the status question names the request with its kind, and ZZZZ9999 is not it
+    assert "Your callback request" in chat.reply(f"status of {row['reference']}")
+    assert "can't find a request with the reference ZZZZ9999" in chat.reply(
+        "what is the status of ZZZZ9999"
+    )
+
+
+def test_a_time_outside_opening_hours_is_kept_and_marked(servers, database):
+    chat = Conversation(servers.config.rasa_url)
+    chat.reply("book a consultation")
+    assert "it is for your mother" in chat.reply("my mum")  # not a topic
+    for message in ["Nell Ashdown", "07700 900471"]:
+        chat.reply(message)
+    assert "outside the clinic's opening hours" in chat.reply("Sunday at 8pm")
+    chat.reply("skip")
+    assert "outside the clinic's opening hours" in chat.reply("yes")
+    row = _row(database, _reference(chat.reply("yes")))
+    assert (row["preferred_time"], row["outside_hours"]) == ("Sunday at 8pm", True)
+    assert (row["full_name"], row["for_whom"]) == ("Nell Ashdown", "mother")
+
+
+def test_details_typed_after_a_stop_are_kept_for_a_new_form(servers, database):
+    chat = Conversation(servers.config.rasa_url)
+    chat.reply("book a consultation")
+    assert "Nothing has been saved" in chat.reply("stop")
+    assert "You stopped the consultation request" in chat.reply("Tom Quayle")
+    assert "You stopped the consultation request" in chat.reply("tom@quayle.example")
+    started = chat.reply("/book_consultation")  # the "Start again" button
+    assert "kept the details" in started
+    assert "days or times" in started
+    for message in ["Monday morning", "skip", "yes"]:
+        readback = chat.reply(message)
+    assert "Name: Tom Quayle." in readback
+    assert "Contact: tom@quayle.example" in readback
+    row = _row(database, _reference(chat.reply("yes")))
+    assert (row["full_name"], row["contact"]) == ("Tom Quayle", "tom@quayle.example")
+
+
+# ---- property: whatever people type in whatever order, the clinic gets only
+# the answers they gave (random sequences with a fixed seed, real servers)
+
+PROMPTS = {  # what the form's questions say -> the step
+    "full name of the person": "full_name",
+    "phone number or email": "contact",
+    "days or times": "preferred_time",
+    "what would you like to discuss": "reason",
+    "Do you agree": "consent",
+    "Please check your details": "details_confirmed",
+    "What would you like to change": "field_to_change",
+}
+TYPED = {  # (what is typed, what the clinic must get)
+    "full_name": [
+        ("Zara Okafor", "Zara Okafor"),
+        ("its for my dad, Peter O'Neill", "Peter O'Neill"),
+        ("my name is Ann Lee", "Ann Lee"),
+        ("Siobhán Ní Bhriain", "Siobhán Ní Bhriain"),
+    ],
+    "contact": [
+        ("07700 900461", "07700900461"),
+        ("ann.lee@example.org", "ann.lee@example.org"),
+        ("my number is 07700 900999", "07700900999"),
+    ],
+    "preferred_time": [
+        ("next Tuesday morning", "next Tuesday morning"),
+        ("any weekday after 2pm", "any weekday after 2pm"),
+        ("Friday afternoon", "Friday afternoon"),
+    ],
+    "reason": [
+        ("back pain since my fall", "back pain since my fall"),
+        ("my GP suggested it after an MRI", "my GP suggested it after an MRI"),
+        ("skip", None),
+    ],
+}
+FIELD_WORDS = {
+    "full_name": "name",
+    "contact": "email",
+    "preferred_time": "time",
+    "reason": "reason",
+}
+QUESTIONS = [
+    "is it painful?",
+    "how much does it cost?",
+    "can he drive after?",
+    "what is the cement made of",
+    "how long does the procedure take?",
+]
+
+
+def _step(reply):
+    found = [(reply.rfind(p), step) for p, step in PROMPTS.items() if p in reply]
+    return max(found)[1] if found else None
+
+
+def _one_random_conversation(url, rng):
+    """Plays one conversation; returns (sender, expected row or None, log)."""
+    chat = Conversation(url)
+    kind = rng.choice(["consultation", "callback"])
+    reply = chat.reply("book a consultation" if kind == "consultation" else "callback")
+    given = {}
+    log = []
+    for _ in range(40):
+        step = _step(reply)
+        assert step, (log, reply)
+        roll = rng.random()
+        if step in TYPED and roll < 0.15:
+            message = rng.choice(QUESTIONS)  # never an answer
+        elif roll < 0.19:
+            message = "my legs have gone numb since this morning"
+            reply = chat.reply(message)
+            assert "emergency" in reply.lower(), (log, reply)
+            message = "it's not an emergency"
+        elif roll < 0.22:
+            reply = chat.reply("stop")
+            assert "Nothing has been saved" in reply, (log, reply)
+            return chat.sender, None, log
+        elif step in TYPED:
+            typed, stored = rng.choice(TYPED[step])
+            given[step] = stored
+            message = typed
+        elif step == "consent":
+            message = "yes"
+        elif step == "field_to_change":
+            message = "nothing, it's fine"
+        elif rng.random() < 0.4:  # the read-back: a correction
+            field = rng.choice(list(TYPED))
+            message = f"change the {FIELD_WORDS[field]}"
+        else:
+            reply = chat.reply("yes")
+            log.append(("yes", reply))
+            assert "Your reference is" in reply, (log, reply)
+            return chat.sender, {"kind": kind, **given}, log
+        reply = chat.reply(message)
+        log.append((message, reply))
+    raise AssertionError(f"the form never ended: {log}")
+
+
+def test_random_answers_questions_stops_and_corrections_store_only_answers(
+    servers, database
+):
+    rng = random.Random(11)
+    played = [_one_random_conversation(servers.config.rasa_url, rng) for _ in range(16)]
+    rows = listed_requests(database)
+    for sender, expected, log in played:
+        mine = [r for r in rows if r["conversation_id"] == sender]
+        if expected is None:
+            assert mine == [], log  # a stopped form stores nothing
+            continue
+        (row,) = mine
+        assert row["kind"] == expected["kind"], log
+        for field in TYPED:
+            assert row[field] == expected[field], (field, row[field], log)
+    assert any(e is None for _, e, _ in played)
+    assert sum(e is not None for _, e, _ in played) >= 5

@@ -39,11 +39,20 @@ EMERGENCY = emergency_headline()
 
 @pytest.fixture(scope="module")
 def said(domain):
-    """The first sentence of a response's last variation, as the user sees it."""
+    """The start of a response's first sentence that all its variations share
+    ("What is the full name of the person"), as the user sees it."""
 
     def first_sentence(response):
-        text = domain["responses"][response][-1]["text"]
-        return text.split(".")[0].split("?")[0].split("{")[0].strip()
+        sentences = [
+            variation["text"].split(".")[0].split("?")[0].split("{")[0].split()
+            for variation in domain["responses"][response]
+        ]
+        shared = []
+        for words in zip(*sentences, strict=False):
+            if len(set(words)) > 1:
+                break
+            shared.append(words[0])
+        return " ".join(shared)
 
     return first_sentence
 

@@ -9,8 +9,8 @@ from aiohttp import web
 
 from bot import handoff
 from bot.handoff import HandoffSettings, deliver_due, run_worker
-from bot.store import RequestStore
-from tests.test_store import request
+from bot.store import OutboxItem, RequestStore
+from tests.test_store import request, stored_request
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=timezone.utc)
 
@@ -90,10 +90,46 @@ async def test_payload_has_the_details_and_not_the_conversation(store, receiver_
     assert body["reason"] == "<b>verbatim</b>"
     assert body["kind"] == "consultation"
     assert "conversation_id" not in body
+    assert (body["for_whom"], body["outside_hours"]) == (None, False)
     headers = receiver.headers[0]
     assert headers["Idempotency-Key"] == f"{stored.reference}-created"
     raw = json.dumps(body, ensure_ascii=False).encode()
     assert headers[handoff.SIGNATURE_HEADER] == handoff.signature(raw, "s3cret")
+
+
+async def test_payload_says_who_it_is_for_and_marks_outside_hours(store, receiver_url):
+    receiver, url = receiver_url
+    await store.submit(request(for_whom="father", outside_hours=True), now=NOW)
+    await deliver_due(store, settings(url), now=NOW)
+    (body,) = receiver.received
+    assert (body["for_whom"], body["outside_hours"]) == ("father", True)
+
+
+def test_payload_has_every_field_but_the_conversation():
+    stored = stored_request(for_whom="mother", outside_hours=True)
+    body = handoff.payload(OutboxItem(1, "created", 0, stored))
+    assert set(body) == {
+        "event",
+        "reference",
+        "kind",
+        "status",
+        "full_name",
+        "contact",
+        "contact_type",
+        "preferred_time",
+        "preferred_date",
+        "reason",
+        "consent_at",
+        "created_at",
+        "updated_at",
+        "for_whom",
+        "outside_hours",
+    }
+    assert (body["event"], body["for_whom"], body["outside_hours"]) == (
+        "request.created",
+        "mother",
+        True,
+    )
 
 
 async def test_a_cancellation_is_delivered_too(store, receiver_url):

@@ -118,3 +118,33 @@ async def test_an_unusable_database_is_explained(tmp_path, monkeypatch, clinic_f
     messages = await run(ActionRequestStatus(), tracker("status?"))
     assert [m["response"] for m in messages] == ["utter_store_unavailable"]
     assert messages[0]["clinic_phone"] == "020 7946 0000"
+
+
+async def test_a_malformed_reference_is_not_found_never_another_request(store):
+    await store.submit(request(conversation="mine"))
+    for action, intent in (
+        (ActionRequestStatus(), "request_status"),
+        (ActionCancelRequest(), "cancel_request"),
+    ):
+        messages = await run(
+            action, tracker("what is the status of ZZZZ9999", intent=intent)
+        )
+        assert [m["response"] for m in messages] == ["utter_request_not_found"]
+        assert messages[0]["reference"] == "ZZZZ9999"
+
+
+async def test_status_during_the_form_says_this_request_is_not_sent_yet(store):
+    await store.submit(request(conversation="mine"))
+    latest = {"intent": {"name": "request_status"}, "text": "status of my request?"}
+    in_form = Tracker(
+        "mine",
+        {},
+        {**latest, "entities": []},
+        [user_event("request_status", latest["text"])],
+        False,
+        None,
+        {"name": "request_form"},
+        "",
+    )
+    messages = await run(ActionRequestStatus(), in_form)
+    assert [m["response"] for m in messages] == ["utter_request_not_sent_yet"]

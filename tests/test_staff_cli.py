@@ -9,6 +9,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+from dataclasses import fields
 from datetime import timedelta
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 from bot.__main__ import build_parser
 from bot.paths import PROJECT_ROOT
 from bot.staff_cli import run
-from bot.store import RequestStore, utc_now
+from bot.store import SCHEMA_VERSION, RequestStore, StoredRequest, utc_now
 from tests.test_store import request
 
 
@@ -81,6 +82,31 @@ def test_list_json_has_every_field(store):
     assert row["reference"] == stored.reference
     assert row["reason"] == "<b>verbatim</b>"
     assert row["status"] == "pending"
+    assert set(row) == {f.name for f in fields(StoredRequest)}
+    assert (row["for_whom"], row["outside_hours"]) == (None, False)
+
+
+def test_list_json_shows_who_it_is_for_and_the_outside_hours_mark(store):
+    submit(store, key="a", for_whom="father", outside_hours=True)
+    submit(store, key="b")
+    _, out = cli("requests", "list", "--json")
+    rows = json.loads(out)
+    assert [(r["for_whom"], r["outside_hours"]) for r in rows] == [
+        ("father", True),
+        (None, False),
+    ]
+
+
+def test_show_has_who_it_is_for_and_the_outside_hours_mark(store):
+    marked = submit(store, key="a", for_whom="father", outside_hours=True)
+    plain = submit(store, key="b")
+    status, out = cli("requests", "show", marked.reference)
+    assert status == 0
+    assert re.search(r"^for_whom +father$", out, re.MULTILINE)
+    assert re.search(r"^outside_hours +True$", out, re.MULTILINE)
+    _, out = cli("requests", "show", plain.reference)
+    assert re.search(r"^for_whom *$", out, re.MULTILINE)
+    assert re.search(r"^outside_hours +False$", out, re.MULTILINE)
 
 
 def test_show_and_mark_handled(store):
@@ -109,6 +135,17 @@ def test_export_csv_neutralises_spreadsheet_formulas(store, tmp_path):
     assert rows[0]["full_name"] == '\'=HYPERLINK("http://x")'
     assert rows[0]["reason"] == "'+1 plus"
     assert rows[1]["full_name"] == "Margaret Hill"
+
+
+def test_export_csv_has_who_it_is_for_and_the_outside_hours_mark(store, tmp_path):
+    submit(store, key="a", for_whom="=father", outside_hours=True)
+    submit(store, key="b")
+    target = tmp_path / "out.csv"
+    assert cli("requests", "export", "--csv", str(target))[0] == 0
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert set(rows[0]) == {f.name for f in fields(StoredRequest)}
+    assert (rows[0]["for_whom"], rows[0]["outside_hours"]) == ("'=father", "True")
+    assert (rows[1]["for_whom"], rows[1]["outside_hours"]) == ("", "False")
 
 
 def test_a_formula_after_a_separator_is_neutralised_too(store, tmp_path):
@@ -191,7 +228,7 @@ def test_migrate_and_list_as_real_commands(tmp_path):
             check=True,
         ).stdout
 
-    assert "schema version 1" in command("db", "migrate")
+    assert f"schema version {SCHEMA_VERSION}." in command("db", "migrate")
     assert "No requests." in command("requests", "list")
 
 

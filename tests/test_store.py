@@ -7,9 +7,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.store import (
+    MIGRATIONS,
     SCHEMA_VERSION,
     NewRequest,
     RequestStore,
+    StoredRequest,
     StoreUnavailable,
 )
 
@@ -32,6 +34,27 @@ def request(key="k1", conversation="conv-1", **changes):
     return NewRequest(**values)
 
 
+def stored_request(**changes) -> StoredRequest:
+    """A callback request as stored at version 1 (no relative, no hours mark)."""
+    stamp = "2026-11-22T10:00:00+00:00"
+    fields = dict(
+        reference="KMX4TRQ7",
+        kind="callback",
+        status="pending",
+        full_name="Margaret Hill",
+        contact="07700900123",
+        contact_type="phone",
+        preferred_time="Sunday",
+        preferred_date=None,
+        reason=None,
+        conversation_id="conv-1",
+        consent_at=stamp,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+    return StoredRequest(**{**fields, **changes})
+
+
 @pytest.fixture
 def store(tmp_path):
     return RequestStore(tmp_path / "requests.db")
@@ -47,6 +70,87 @@ async def test_an_empty_file_is_migrated_to_the_current_schema(tmp_path):
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert {"requests", "outbox"} <= tables
     assert await store.schema_version() == SCHEMA_VERSION  # idempotent
+
+
+def version_1_database(path):
+    """A database as schema version 1 left it, with one request queued."""
+    with sqlite3.connect(path) as raw:
+        for statement in MIGRATIONS[1]:
+            raw.execute(statement)
+        raw.execute("PRAGMA user_version = 1")
+        raw.execute(
+            "INSERT INTO requests (reference, submission_key, conversation_id, kind,"
+            " full_name, contact, contact_type, preferred_time, preferred_date,"
+            " reason, consent_at, created_at, updated_at) VALUES ('KMX4TRQ7',"
+            " 'old-key', 'conv-1', 'callback', 'Margaret Hill', '07700900123',"
+            " 'phone', 'Tuesday morning', '2026-11-24', NULL, ?, ?, ?)",
+            ("2026-11-22T10:00:00+00:00",) * 3,
+        )
+        raw.execute(
+            "INSERT INTO outbox (request_id, event, next_attempt_at, created_at)"
+            " VALUES (1, 'created', ?, ?)",
+            ("2026-11-22T10:00:00+00:00",) * 2,
+        )
+    raw.close()
+
+
+async def test_a_version_1_database_is_migrated_and_keeps_its_requests(tmp_path):
+    path = tmp_path / "v1.db"
+    version_1_database(path)
+    store = RequestStore(path, create=False)  # as the servers open it
+    assert await store.schema_version() == SCHEMA_VERSION
+    assert await store.get("KMX4TRQ7") == stored_request(
+        preferred_time="Tuesday morning", preferred_date="2026-11-24"
+    )
+    (item,) = await store.claim_due(now=NOW)  # its delivery is still queued
+    assert item.request.reference == "KMX4TRQ7"
+    assert item.request.outside_hours is False
+    new, _ = await store.submit(request(key="new", for_whom="father"))
+    assert new.for_whom == "father"
+    assert [r.reference for r in await store.list()] == ["KMX4TRQ7", new.reference]
+
+
+async def test_migrating_twice_at_once_adds_the_columns_once(tmp_path):
+    path = tmp_path / "v1.db"
+    version_1_database(path)
+    versions = await asyncio.gather(
+        RequestStore(path).schema_version(), RequestStore(path).schema_version()
+    )
+    assert versions == [SCHEMA_VERSION, SCHEMA_VERSION]
+    with sqlite3.connect(path) as raw:
+        columns = [row[1] for row in raw.execute("PRAGMA table_info(requests)")]
+    raw.close()
+    assert columns.count("for_whom") == columns.count("outside_hours") == 1
+
+
+async def test_who_it_is_for_and_the_outside_hours_mark_are_stored(store):
+    stored, _ = await store.submit(
+        request(key="a", for_whom="father", outside_hours=True)
+    )
+    assert (stored.for_whom, stored.outside_hours) == ("father", True)
+    plain, _ = await store.submit(request(key="b"))
+    assert (plain.for_whom, plain.outside_hours) == (None, False)
+    listed = await store.list()
+    assert [(r.for_whom, r.outside_hours) for r in listed] == [
+        ("father", True),
+        (None, False),
+    ]
+    assert all(type(r.outside_hours) is bool for r in listed)
+    (item, _) = await store.claim_due()
+    assert item.request == stored
+
+
+async def test_the_outside_hours_column_holds_only_0_or_1(store, tmp_path):
+    await store.schema_version()
+    with sqlite3.connect(store.path) as raw, pytest.raises(sqlite3.IntegrityError):
+        raw.execute(
+            "INSERT INTO requests (reference, submission_key, conversation_id, kind,"
+            " full_name, contact, contact_type, preferred_time, consent_at,"
+            " created_at, updated_at, outside_hours)"
+            " VALUES ('R', 'k', 'c', 'callback', 'n', 'c', 'phone', 't', 'x', 'x',"
+            " 'x', 2)"
+        )
+    raw.close()
 
 
 async def test_a_missing_directory_is_created(tmp_path):
