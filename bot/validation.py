@@ -191,7 +191,27 @@ def check_name(text: str | None) -> Checked:
     digits = sum(ch.isdigit() for ch in name)
     if letters < 2 or digits > 0 or "@" in name or name.endswith("?"):
         return Checked(problem=Problem.NOT_A_NAME)
+    if _reads_as_a_sentence(name):
+        return Checked(problem=Problem.NOT_A_NAME)
     return Checked(value=name)
+
+
+# everyday words that are not parts of names: an answer with several of them
+# ("not sure what to put here", "Joan Smith had a fall and now she is in
+# pain") is a sentence, not a name
+_NOT_NAME_WORDS = frozenset(
+    "a an the and or but if so not no yes please thanks thank sure what which "
+    "who how why when where here there this that it is was are were be been "
+    "had has have do does did can could will would should i me my we our you "
+    "your he she they him her them his their to for of in on at with from "
+    "since because about just now still also very fall pain back".split()
+)
+
+
+def _reads_as_a_sentence(name: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", name.lower())
+    common = sum(word in _NOT_NAME_WORDS for word in words)
+    return common >= 2 or (common >= 1 and len(words) >= 4)
 
 
 # a name of two to four words, each capitalised ("Carla Cancel", "Mary-Jo

@@ -6,15 +6,20 @@ import pytest
 
 from bot.nlu_examples import command_words, examples
 from bot.validation import (
+    NameAnswer,
     Problem,
     check_contact,
     check_free_text,
     check_name,
+    correction_value,
     is_a_name_not_a_command,
     is_question,
+    is_question_not_a_name,
     is_skip,
+    names_a_time,
     parse_contact,
     parse_date,
+    split_name_answer,
 )
 
 SUNDAY = date(2026, 11, 22)
@@ -88,13 +93,30 @@ def test_emails_are_found_and_their_domain_lowercased(typed, email):
         ("李伟", "李伟"),
         ("'; DROP TABLE requests; --", "'; DROP TABLE requests; --"),
         ("<b>Ann</b>", "<b>Ann</b>"),
+        ("María de los Ángeles García López", "María de los Ángeles García López"),
+        ("Mohammed bin Salman Al Saud", "Mohammed bin Salman Al Saud"),
+        ("Do Thi Lan", "Do Thi Lan"),
+        ("its for my dad, Peter O'Neill", "Peter O'Neill"),
     ],
 )
 def test_names_are_kept_as_typed(typed, name):
     assert check_name(typed).value == name
 
 
-@pytest.mark.parametrize("typed", ["07700 900123", "what?", "a", "", "x@example.com"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "07700 900123",
+        "what?",
+        "a",
+        "",
+        "x@example.com",
+        "I am not sure what to put here",
+        "my mother Joan Smith had a fall last year and now she is in pain",
+        "not sure",
+        "yes please",
+    ],
+)
 def test_things_that_are_not_names_are_refused(typed):
     assert not check_name(typed).ok
 
@@ -192,3 +214,67 @@ def test_a_command_is_not_taken_as_a_name(typed):
 def test_every_way_of_saying_stop_is_still_a_command(example):
     assert not is_a_name_not_a_command(example, command_words())
     assert not is_a_name_not_a_command(example.title(), command_words())
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "for_whom"),
+    [
+        ("its for my dad, Peter O'Neill", "Peter O'Neill", "father"),
+        ("this is for my mother Joan Smith", "Joan Smith", "mother"),
+        ("my dad's name is Bob Lee", "Bob Lee", "father"),
+        ("my husband, his name is Tom Hill", "Tom Hill", "husband"),
+        ("Joan Smith (my mum)", "Joan Smith", "mother"),
+        ("para mi madre, Ana Ruiz", "Ana Ruiz", "mother"),
+        ("my mum", "", "mother"),
+        ("Mary Dadson", "Mary Dadson", None),
+        ("Son Heung-min", "Son Heung-min", None),
+    ],
+)
+def test_who_a_request_is_for_is_kept_apart_from_the_name(typed, name, for_whom):
+    assert split_name_answer(typed) == NameAnswer(name, for_whom)
+
+
+@pytest.mark.parametrize(
+    ("text", "question", "as_name", "a_time"),
+    [
+        ("what is the cement made of", True, True, False),
+        ("how much does it cost?", True, True, False),
+        ("can he drive after?", True, True, False),
+        ("is Tuesday morning ok?", True, True, True),
+        ("Will Henry Turner", True, False, False),
+        ("have had back pain for months", False, False, False),
+        ("next Tuesday morning", False, False, True),
+    ],
+)
+def test_questions_are_told_from_answers(text, question, as_name, a_time):
+    assert is_question(text) is question
+    assert is_question_not_a_name(text) is as_name
+    assert names_a_time(text) is a_time
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "value"),
+    [
+        ("preferred_time", "change the time to Friday afternoon", "Friday afternoon"),
+        ("preferred_time", "change the time please", None),
+        ("preferred_time", "I want to change the time", None),
+        ("preferred_time", "change the day to Thursday", "Thursday"),
+        ("full_name", "my name is wrong, it's Tom Hill", "Tom Hill"),
+        ("full_name", "the name should be Patel not Patil", None),  # one word
+        ("full_name", "change the name to Amir Patel", "Amir Patel"),
+        (
+            "contact",
+            "my email is wrong, it should be m@new.example",
+            "email:m@new.example",
+        ),
+        ("contact", "my email is wrong", None),
+        (
+            "reason",
+            "the reason is wrong, it should be a second opinion",
+            "a second opinion",
+        ),
+        ("reason", "change the reason", None),
+    ],
+)
+def test_a_correction_gives_its_new_value_only_when_there_is_one(field, text, value):
+    assert correction_value(field, text) == value
