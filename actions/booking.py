@@ -273,6 +273,9 @@ class ValidateRequestForm(FormValidationAction):
         """
         if value != SKIPPED and validation.is_question(value):
             return self._question("reason", dispatcher, tracker)
+        if value != SKIPPED and _small_talk(tracker):
+            dispatcher.utter_message(response="utter_form_nudge")
+            return {"reason": None}
         if value == SKIPPED or validation.is_skip(value):
             return self._accepted("reason", {"reason": SKIPPED}, tracker)
         checked = validation.check_free_text(value, validation.MAX_REASON_LENGTH)
@@ -329,9 +332,42 @@ class ValidateRequestForm(FormValidationAction):
             changed.update(preferred_date=None, outside_hours=None)
             if given:
                 changed.update(time_values(given))
+        if value == "full_name":
+            changed["for_whom"] = None  # said again with the name, if at all
         if value in ("full_name", "reason") and given:
             changed[value] = given
+        if value == "reason" and given and validation.is_skip(given):
+            changed[value] = SKIPPED
         return changed
+
+
+# what the reason question takes as text whatever it was ("yes", "hello"): a
+# short message of one of these intents is not a reason
+NOT_A_REASON = frozenset(
+    {
+        "greet",
+        "thank",
+        "affirm",
+        "goodbye",
+        "bot_challenge",
+        "ask_capabilities",
+        "request_human",
+        "request_status",
+        "cancel_request",
+        "tell_more",
+        "book_consultation",
+        "request_callback",
+    }
+)
+SHORT_MESSAGE_WORDS = 6
+
+
+def _small_talk(tracker: Tracker) -> bool:
+    """The latest message is small talk or a request, not a reason."""
+    message = tracker.latest_message or {}
+    intent = (message.get("intent") or {}).get("name")
+    words = str(message.get("text") or "").split()
+    return intent in NOT_A_REASON and len(words) <= SHORT_MESSAGE_WORDS
 
 
 def submission_key(tracker: Tracker) -> str:

@@ -65,18 +65,30 @@ def readback_details(lines: Mapping[str, str], slots: Mapping[str, Any]) -> str:
     ]
     if given.get("reason") != SKIPPED:
         chosen.append(("reason", "reason"))
-    return " ".join(
+    details = " ".join(
         lines[line].format(**given) for line, slot in chosen if slot in given
     )
+    # Rasa fills {details} into the response: braces typed by the patient
+    # would be read as another placeholder and the read-back not filled
+    return details.replace("{", "(").replace("}", ")")
+
+
+# a detail typed on its own is short: "Monday morning", not "I will think
+# about it over the weekend"
+MAX_DETAIL_WORDS = 5
 
 
 def detail_typed(text: str | None) -> Dict[str, str]:
     """Which request detail a message outside the form looks like: a phone
-    number or email, a day or time, or a name (capitalised words); else none."""
-    if not text or validation.is_payload(text) or validation.is_question(text):
+    number or email, a short day or time, or a name (capitalised words)."""
+    if not isinstance(text, str) or validation.is_payload(text):
         return {}
-    if validation.check_contact(text).ok:
+    if validation.is_question(text) or text.rstrip().endswith("?"):
+        return {}
+    if validation.check_contact(text).ok and len(text.split()) <= MAX_DETAIL_WORDS:
         return {"contact": text}
+    if len(text.split()) > MAX_DETAIL_WORDS:
+        return {}
     if validation.names_a_time(text):
         return {"preferred_time": text}
     words = text.split()

@@ -25,10 +25,14 @@ _EMAIL = re.compile(
     r"(?![\w-])"
 )
 _NAME_LEAD_INS = re.compile(
-    r"^(?:.*\b(?:name is|name's|name:|called)\s+|(?:i am|i'm|im|it is|it's|its|"
-    r"this is|for)\s+)",
+    r"^(?:.*\b(?:name is|name's|name:|called|nombre es|me llamo|se llama)\s+|"
+    r"(?:i am|i'm|it is|it's|its|this is|soy|es)\s+)",
     re.IGNORECASE,
 )
+# lower-case only: "im Ann Lee", "for Ann Lee" (not the names "Im Yoona", "For Elise")
+_LOWER_CASE_LEAD_INS = re.compile(r"^(?:im|for)\s+")
+# said after a name: "Juan, por favor", "Ann Lee please"
+_NAME_TAILS = re.compile(r"[\s,]+(?:please|por favor|thanks|thank you|gracias)$", re.I)
 _SKIP_WORDS = frozenset(
     {"skip", "pass", "no", "none", "nothing", "n/a", "na", "-", "no reason", "nope"}
 )
@@ -69,8 +73,10 @@ class Checked:
 _PAYLOAD = re.compile(r"^/\w")
 
 
-def _clean(text: str | None) -> str:
-    return " ".join((text or "").split())
+def _clean(text: object) -> str:
+    """Whitespace collapsed; anything but a string (a list or a number typed
+    into a payload by hand) is no answer at all."""
+    return " ".join(text.split()) if isinstance(text, str) else ""
 
 
 def is_payload(text: str | None) -> bool:
@@ -138,7 +144,7 @@ _RELATIVE = "|".join(sorted(map(re.escape, RELATIVES), key=len, reverse=True))
 _FOR_RELATIVE_FIRST = re.compile(
     rf"^(?:(?:it'?s|its|it is|this is|that's|that is|the booking is|"
     rf"the appointment is|es)\s+)?(?:for\s+|para\s+)?(?:my|our|mi)\s+"
-    rf"(?P<relative>{_RELATIVE})\b(?:'s\s+name\s+is\s+)?[\s,:;.\-]*"
+    rf"(?P<relative>{_RELATIVE})\b(?:'s\s+name\s+is\s+|(?!['’]s))[\s,:;.\-]*"
     rf"(?:(?:his|her|their|su)\s+name\s+is\s+|"
     rf"(?:he|she|who)\s+is\s+(?:called\s+)?|called\s+|named\s+|se\s+llama\s+)?",
     re.IGNORECASE,
@@ -171,8 +177,15 @@ def split_name_answer(text: str | None) -> NameAnswer:
     last = _FOR_RELATIVE_LAST.search(cleaned)
     if last and last.start() > 0:
         relative = RELATIVES[last.group("relative").lower()]
-        return NameAnswer(cleaned[: last.start()].strip(" .,!:;-"), relative)
+        before = cleaned[: last.start()].strip(" .,!:;-")
+        if _THE_WRITER.match(before):  # "I'm Peter, it's for my dad": not his name
+            return NameAnswer("", relative)
+        return NameAnswer(before, relative)
     return NameAnswer(cleaned)
+
+
+# the writer introducing themselves before saying who the request is for
+_THE_WRITER = re.compile(r"^(?:i am|i'm|im|my name is|this is|me llamo|soy)\b", re.I)
 
 
 def check_name(text: str | None) -> Checked:
@@ -182,8 +195,9 @@ def check_name(text: str | None) -> Checked:
     name alone is accepted (not everyone has two). Who the request is for is
     taken off first (``split_name_answer``).
     """
-    cleaned = split_name_answer(text).name
+    cleaned = _NAME_TAILS.sub("", split_name_answer(text).name)
     name = _NAME_LEAD_INS.sub("", cleaned).strip(" .,!") or cleaned
+    name = _LOWER_CASE_LEAD_INS.sub("", name) or name
     problem = _limited(name, MAX_NAME_LENGTH)
     if problem:
         return problem
@@ -209,9 +223,18 @@ _NOT_NAME_WORDS = frozenset(
 
 
 def _reads_as_a_sentence(name: str) -> bool:
-    words = re.findall(r"[^\W\d_]+", name.lower())
+    """Several everyday words, or one starting or ending the answer ("and
+    dad"); never an answer written as a name, every word capitalised ("Le My
+    An", "Do Thi Mai Anh")."""
+    written = re.findall(r"[^\W\d_]+", name)
+    if all(word[:1].isupper() for word in written):
+        return False
+    words = [word.lower() for word in written]
     common = sum(word in _NOT_NAME_WORDS for word in words)
-    return common >= 2 or (common >= 1 and len(words) >= 4)
+    at_the_edge = bool(words) and (
+        words[0] in _NOT_NAME_WORDS or words[-1] in _NOT_NAME_WORDS
+    )
+    return common >= 2 or (common >= 1 and (len(words) >= 4 or at_the_edge))
 
 
 # a name of two to four words, each capitalised ("Carla Cancel", "Mary-Jo
@@ -302,16 +325,20 @@ def check_free_text(text: str | None, limit: int = MAX_TIME_LENGTH) -> Checked:
 # how a question starts, when the question mark is left out ("what is the
 # cement made of", "can he drive after")
 _QUESTION_START = re.compile(
-    r"^(?:what|what's|whats|how|why|where|who|which|whose|"
-    r"is|are|can|could|will|would|should|shall|do|does|did|"
-    r"qu[eé]|c[oó]mo|cu[aá]ndo|cu[aá]nto|puedo|puede|hay)\b\s+\S+\s+\S+",
+    r"^(?:(?:what|what's|whats|how|why|where|who|which|whose)\s+\S+\s+\S+|"
+    r"(?:is|are|can|could|will|would|should|shall|do|does|did)\s+"
+    r"(?:i|it|he|she|they|we|you|this|that|there|my|his|her|their|the|a|an|"
+    r"vertebroplasty|surgery|cement)\b\s+\S+|"
+    r"(?:qu[eé]|c[oó]mo|cu[aá]ndo|cu[aá]nto)\s+\S+\s+\S+)",
     re.IGNORECASE,
 )
 
 
 def is_question(text: str | None) -> bool:
-    """True when an answer is really a question: "is it painful?", or three
-    words or more that start like a question ("what is the cement made of")."""
+    """True when an answer is really a question: "is it painful?", or words
+    that start like one: a question word ("what is the cement made of") or a
+    verb before its subject ("can he drive after"); not "can barely walk",
+    "would prefer after 3"."""
     cleaned = _clean(text)
     return cleaned.endswith("?") or bool(_QUESTION_START.match(cleaned))
 
@@ -325,7 +352,9 @@ _TIME_WORDS = re.compile(
     r"january|february|march|april|may|june|july|august|september|october|"
     r"november|december|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|"
     r"domingo|ma[nñ]ana|tarde)s?\b|"
-    r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|h)\b|\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}/\d{1,2}\b",
+    r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|h)\b|\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}/\d{1,2}\b|"
+    r"\b(?:at|after|before|from|until|till|by|between)\s+\d{1,2}\b|"
+    r"\b\d{1,2}(?:st|nd|rd|th)\b|\b\d{1,2}\s*-\s*\d{1,2}\b",
     re.IGNORECASE,
 )
 
@@ -520,14 +549,44 @@ def correction_value(field: str, text: str | None) -> str | None:
     """
     cleaned = _clean(text)
     if field == "contact":
-        checked = check_contact(cleaned)
-        return checked.value if checked.ok else None
+        return _new_contact(cleaned)
     mentions = list(_FIELD_WORDS.finditer(cleaned))
     if not mentions:
         return None
     rest = cleaned[mentions[0].end() :]
     for connector in _CONNECTOR.finditer(rest):
-        value = _corrected_value(field, rest[connector.end() :])
+        candidate = rest[connector.end() :]
+        if is_question(candidate):  # "change the reason to is it safe": ask
+            return None
+        value = _corrected_value(field, candidate)
         if value:
             return value
     return None
+
+
+# a contact said to be the old one: "from a@b.com", "not 07700 900123",
+# "07700 900123 is wrong"
+_OLD_BEFORE = re.compile(r"\b(?:from|not|instead of|old|wrong)\s*:?\s*$", re.I)
+_OLD_AFTER = re.compile(r"^\W*(?:is|was)?\s*(?:wrong|incorrect|old|not right)\b", re.I)
+
+
+def _new_contact(text: str) -> str | None:
+    """The one phone number or email in a correction that is not the old one
+    ("change the email from a@b.com to c@d.com" -> c@d.com); None when it is
+    unclear, so the contact is asked again."""
+    found = [(m.start(), m.end()) for m in _EMAIL.finditer(text)]
+    if not found:
+        found = [
+            (m.start(), m.end())
+            for m in _PHONE_RUN.finditer(text)
+            if normalise_phone(m.group(0))
+        ]
+    new = [
+        (start, end)
+        for start, end in found
+        if not _OLD_BEFORE.search(text[:start]) and not _OLD_AFTER.match(text[end:])
+    ]
+    if len(new) != 1:
+        return None
+    checked = check_contact(text[new[0][0] : new[0][1]])
+    return checked.value if checked.ok else None

@@ -60,3 +60,14 @@ async def test_without_a_stopped_form_details_go_to_the_usual_answer():
         CollectingDispatcher(), _tracker("Tom Hill"), {}
     )
     assert events == [FollowupAction("utter_inform_outside_form")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I will think about it over the weekend", "can I ring on Monday?", ["Tom"]],
+)
+async def test_a_sentence_after_a_stop_is_not_a_detail(text):
+    events = await ActionDetailsAfterStop().run(
+        CollectingDispatcher(), _tracker(text, slots=STOPPED), {}
+    )
+    assert events == [FollowupAction("utter_inform_outside_form")]

@@ -542,3 +542,37 @@ async def test_a_request_stores_who_it_is_for_and_the_hours_mark(db):
     assert messages[-1]["kind"] == "consultation"
     (stored,) = await db.list(conversation_id="conv-for")
     assert (stored.for_whom, stored.outside_hours) == ("father", True)
+
+
+@pytest.mark.parametrize(
+    ("typed", "intent"), [("yes", "affirm"), ("hello", "greet"), ("thanks", "thank")]
+)
+async def test_small_talk_at_the_reason_is_not_a_reason(domain, typed, intent):
+    done = {"full_name": "Ann", "contact": "07700900123", "preferred_time": "any"}
+    tracker = form_tracker(done, now={"reason": typed}, intent=intent, text=typed)
+    slots, messages = await validate(domain, tracker)
+    assert slots["reason"] is None
+    assert _responses(messages) == ["utter_form_nudge"]
+    assert slots["requested_slot"] == "reason"
+
+
+async def test_changing_the_name_forgets_who_it_was_for(domain):
+    tracker = form_tracker(
+        {**CONFIRMED, "for_whom": "father", "details_confirmed": None},
+        now={"field_to_change": "full_name"},
+        intent="change_detail",
+        text="change the name to Margaret Hall",
+    )
+    slots, _ = await validate(domain, tracker)
+    assert (slots["full_name"], slots["for_whom"]) == ("Margaret Hall", None)
+
+
+async def test_a_reason_corrected_to_skip_is_skipped(domain):
+    tracker = form_tracker(
+        {**CONFIRMED, "details_confirmed": None},
+        now={"field_to_change": "reason"},
+        intent="change_detail",
+        text="change the reason to skip",
+    )
+    slots, _ = await validate(domain, tracker)
+    assert slots["reason"] == "skipped"

@@ -42,11 +42,13 @@ def _tracker(value: Any) -> DialogueStateTracker:
     return tracker
 
 
-def _render(variation: Dict[str, Any], tracker: DialogueStateTracker) -> str:
+def _render(
+    variation: Dict[str, Any], tracker: DialogueStateTracker, **values: Any
+) -> str:
     unconditional = {k: v for k, v in variation.items() if k != "condition"}
     generator = TemplatedNaturalLanguageGenerator({"utter_x": [unconditional]})
     message = asyncio.run(
-        generator.generate("utter_x", tracker, "rest", **ACTION_VALUES)
+        generator.generate("utter_x", tracker, "rest", **{**ACTION_VALUES, **values})
     )
     return message.get("text") or ""
 
@@ -102,3 +104,18 @@ def test_a_full_read_back_names_every_answer():
         if isinstance(value, str):
             assert value in details, (value, details)
     assert "opening hours" in details
+
+
+def test_braces_typed_by_a_patient_cannot_break_the_read_back():
+    lines = {
+        line: DOMAIN.responses[f"utter_readback_{line}"][0]["text"]
+        for line in READBACK_LINES
+    }
+    details = readback_details(lines, {"reason": "pain 10{out of 10}"})
+    rendered = _render(
+        DOMAIN.responses["utter_ask_details_confirmed"][0],
+        _tracker(None),
+        details=details,
+    )
+    assert "pain 10(out of 10)" in rendered
+    assert "{" not in rendered
