@@ -99,7 +99,7 @@ def test_a_saved_model_reads_its_training_messages_after_loading(trained):
 
 
 def test_a_report_at_the_end_of_a_long_paste_counts(trained):
-    chatter = "thank you for the lovely care and the easy parking last week. " * 300
+    chatter = "thank you for the lovely care and the easy parking last week. " * 60
     (pasted,) = trained.probabilities([chatter + EMERGENCIES[0]])
     (chatter_only,) = trained.probabilities([chatter])
     assert pasted > chatter_only + 0.1  # the report, not the chatter, decides
