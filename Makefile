@@ -106,13 +106,13 @@ eval: $(MODEL)
 	$(PY) -m tools.evaluate_red_flags --model $(MODEL)
 
 # the same quality bars, against the baseline that trains in seconds; for
-# emergencies, no worse than measured (250/251 recognised, 4/214 false alarms)
+# emergencies, no worse than measured (251/252 recognised, 2/212 false alarms)
 # with two messages' margin each way: training is not bit-for-bit the same on
 # every machine (see README, "Emergencies")
 quality: $(MODEL)
 	$(PY) -m tools.evaluate_nlu --model $(MODEL) --baselines tfidf_knn
 	$(PY) -m tools.evaluate_red_flags --model $(MODEL) \
-		--min-recall 0.988 --max-false-alarms 0.029
+		--min-recall 0.988 --max-false-alarms 0.019
 
 e2e: $(MODEL)
 	$(PY) -m pytest -m e2e

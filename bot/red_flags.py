@@ -572,8 +572,20 @@ def _urgent_words(tokens: Iterable[Token]) -> Set[str]:
     return {
         t.lower_
         for t in tokens
-        if t.lower_ in URGENT and not _denied(t) and not _names_a_service(t)
+        if t.lower_ in URGENT
+        and not _denied(t)
+        and not _names_a_service(t)
+        and not _in_a_longer_number(t)
     }
+
+
+def _in_a_longer_number(token: Token) -> bool:
+    """ "600 112 345", "07700 999 123": a group of digits in a phone number,
+    not the emergency number."""
+    doc = token.doc
+    return any(
+        0 <= i < len(doc) and doc[i].is_digit for i in (token.i - 1, token.i + 1)
+    )
 
 
 def _names_a_service(token: Token) -> bool:

@@ -66,6 +66,8 @@ URGENT_WITHOUT_SYMPTOM = [
     "call an ambulance now please",
     "somebody help us quickly",
     "help immediately, it's my wife",
+    "call 999 now",
+    "que alguien llame al 112",
 ]
 
 NOT_NOW = [
@@ -124,6 +126,9 @@ NOT_SYMPTOMS = [
     "I have a collapsed L2 vertebra, is vertebroplasty the right treatment?",
     "and after?",
     "my mum",
+    # a phone number with an emergency number's digits in it
+    "my number is 07700 999 123",
+    "mi teléfono es el 600 112 345, mejor por la tarde",
 ]
 
 

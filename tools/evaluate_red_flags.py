@@ -105,7 +105,12 @@ async def _converse(
         ) as response:
             response.raise_for_status()
             replies = await response.json()
-    return any(headline in (reply.get("text") or "") for reply in replies)
+    flagged = any(headline in (reply.get("text") or "") for reply in replies)
+    if case.is_emergency and not flagged:
+        # what a missed emergency got instead, to tell a misreading from a fault
+        said = " | ".join((reply.get("text") or "")[:80] for reply in replies)
+        print(f"  reply to a missed emergency: {said}", file=sys.stderr)
+    return flagged
 
 
 async def flag_all(base_url: str, cases: Sequence[Case], headline: str) -> List[bool]:
