@@ -83,15 +83,13 @@ def detail_typed(text: str | None) -> Dict[str, str]:
     number or email, a short day or time, or a name (capitalised words)."""
     if not isinstance(text, str) or validation.is_payload(text):
         return {}
-    if validation.is_question(text) or text.rstrip().endswith("?"):
+    words = text.split()
+    if len(words) > MAX_DETAIL_WORDS or validation.is_question(text):
         return {}
-    if validation.check_contact(text).ok and len(text.split()) <= MAX_DETAIL_WORDS:
+    if validation.check_contact(text).ok:
         return {"contact": text}
-    if len(text.split()) > MAX_DETAIL_WORDS:
-        return {}
     if validation.names_a_time(text):
         return {"preferred_time": text}
-    words = text.split()
     if 1 <= len(words) <= 4 and all(word[:1].isupper() for word in words):
         if validation.check_name(text).ok:
             return {"full_name": text}
