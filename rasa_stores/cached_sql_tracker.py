@@ -38,6 +38,7 @@ from rasa.shared.core.events import ActiveLoop, Event, SessionStarted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_stores import availability, response_validation
+from rasa_stores.sqlite_wal import use_write_ahead_log
 
 logger = logging.getLogger(__name__)
 
@@ -53,13 +54,11 @@ class _Conversation:
     events: List[Event] = field(default_factory=list)
 
 
-def _sqlite_write_ahead_log(connection: Any, _record: Any) -> None:
+def _sqlite_write_ahead_log(connection: Any, wait_seconds: float) -> None:
     """WAL: readers never wait for a writer, and a commit does not wait for a
     full sync of the file (a power cut may lose the last turns, a crash not)."""
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+    use_write_ahead_log(connection, wait_seconds)
+    connection.execute("PRAGMA synchronous=NORMAL")
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
@@ -111,7 +110,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 "timeout": self.sqlite_wait_seconds,
             },
         )
-        sa.event.listen(self.engine, "connect", _sqlite_write_ahead_log)
+        wait = self.sqlite_wait_seconds
+        sa.event.listen(
+            self.engine,
+            "connect",
+            lambda connection, _record: _sqlite_write_ahead_log(connection, wait),
+        )
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _new_rows(self, session: Any, sender_id: str) -> List[Any] | None:

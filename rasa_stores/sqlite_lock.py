@@ -24,6 +24,8 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
+from rasa_stores.sqlite_wal import use_write_ahead_log
+
 logger = logging.getLogger(__name__)
 
 SCHEMA = """
@@ -64,7 +66,7 @@ class SQLiteLockStore(LockStore):
             connection = sqlite3.connect(
                 self.path, timeout=self.timeout, isolation_level=None
             )
-            connection.execute("PRAGMA journal_mode=WAL")
+            use_write_ahead_log(connection, self.timeout)
             connection.execute(SCHEMA)
             self._connection, self._pid = connection, os.getpid()
         return self._connection

@@ -2,6 +2,7 @@
 
 import asyncio
 import multiprocessing
+import os
 
 import pytest
 from rasa.core.utils import number_of_sanic_workers
@@ -31,6 +32,38 @@ def test_tickets_are_unique_across_processes(tmp_path):
     for worker in workers:
         worker.join(timeout=60)
     assert sorted(tickets) == list(range(200))
+
+
+def first_ticket(db: str, start, queue) -> None:
+    store = SQLiteLockStore(db=db)
+    start.wait()
+    try:
+        queue.put(store.issue_ticket(f"conversation-{os.getpid()}", 60))
+    except Exception as error:  # reported to the test, which fails on it
+        queue.put(repr(error))
+
+
+def test_workers_opening_a_new_file_at_the_same_moment_both_get_tickets(tmp_path):
+    # the first messages after start-up, one in each Rasa worker: SQLite does
+    # not wait while it switches a new file to WAL (before, about half of
+    # these pairs had one "database is locked")
+    fork = multiprocessing.get_context("fork")
+    results = []
+    for attempt in range(20):
+        db, start, queue = (
+            str(tmp_path / f"locks-{attempt}.db"),
+            fork.Barrier(2),
+            fork.Queue(),
+        )
+        workers = [
+            fork.Process(target=first_ticket, args=(db, start, queue)) for _ in range(2)
+        ]
+        for worker in workers:
+            worker.start()
+        results += [queue.get(timeout=60) for _ in workers]
+        for worker in workers:
+            worker.join(timeout=60)
+    assert results == [0] * 40
 
 
 async def test_one_message_at_a_time_per_conversation(tmp_path):
