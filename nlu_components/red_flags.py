@@ -70,14 +70,14 @@ class RedFlagOverride(SpacyModelComponent, IntentClassifier):
         return {
             "intent": EMERGENCY,
             "model_above": {
-                red_flags.Kind.REPORT.value: 0.25,
-                red_flags.Kind.SEVERE_PAIN.value: 0.64,
-                red_flags.Kind.UNCLEAR.value: 0.14,
-                red_flags.Kind.NONE.value: 0.5,
-                red_flags.Kind.GENERAL.value: 0.68,
-                red_flags.Kind.NOT_NOW.value: 0.71,
+                red_flags.Kind.REPORT.value: 0.23,
+                red_flags.Kind.SEVERE_PAIN.value: 0.94,
+                red_flags.Kind.UNCLEAR.value: 0.02,
+                red_flags.Kind.NONE.value: 0.51,
+                red_flags.Kind.GENERAL.value: 0.56,
+                red_flags.Kind.NOT_NOW.value: 0.59,
             },
-            "question_margin": -0.05,
+            "question_margin": 0.05,
             "model_min_words": 3,
         }
 
