@@ -14,6 +14,7 @@ from rasa_sdk.types import DomainDict
 
 from bot import validation
 from bot.action_support import (
+    LAST_TOPIC,
     REQUEST_INSTANCE,
     answer_question,
     cleared_request,
@@ -192,7 +193,7 @@ class ValidateRequestForm(FormValidationAction):
         dispatcher.utter_message(response=f"utter_question_not_{slot}")
         values: Dict[str, Any] = {slot: None}
         if topic:
-            values["last_topic"] = topic
+            values[LAST_TOPIC] = topic
         return values
 
     def validate_full_name(

@@ -3,12 +3,12 @@
 from typing import List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot import answers
-from bot.action_support import knowledge_or_apology
+from bot.action_support import LAST_TOPIC, knowledge_or_apology
 
 FALLBACK_INTENT = "nlu_fallback"
 SOMETHING_ELSE_PAYLOAD = "/deny"
@@ -39,14 +39,21 @@ class ActionClarify(Action):
         if not ((tracker.latest_message or {}).get("text") or "").strip():
             dispatcher.utter_message(response="utter_empty_message")
             return []
-        if _previous_user_intent(tracker) == FALLBACK_INTENT:
-            dispatcher.utter_message(response="utter_clarify_failed")
-            return []
         kb = knowledge_or_apology(dispatcher)
         if kb is None:
             return []
-        ranking = (tracker.latest_message or {}).get("intent_ranking") or []
+        message = tracker.latest_message or {}
+        ranking = message.get("intent_ranking") or []
         names = answers.suggestions(kb, ranking)
+        terms = [e.get("value") for e in message.get("entities") or []]
+        found = answers.reply_when_unsure(kb, message.get("text") or "", names, terms)
+        if found is not None:  # the point asked is clear after all
+            reply, topic = found
+            dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
+            return [SlotSet(LAST_TOPIC, topic)] if topic else []
+        if _previous_user_intent(tracker) == FALLBACK_INTENT:
+            dispatcher.utter_message(response="utter_clarify_failed")
+            return []
         if not names:
             dispatcher.utter_message(response="utter_clarify_failed")
             return []

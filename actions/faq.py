@@ -9,11 +9,9 @@ from rasa_sdk.forms import REQUESTED_SLOT
 from rasa_sdk.types import DomainDict
 
 from bot import answers
-from bot.action_support import answer_question, knowledge_or_apology
+from bot.action_support import LAST_TOPIC, answer_question, knowledge_or_apology
 from bot.request_form import REQUEST_FORM, relative_at_the_name_step
 from bot.validation import NameAnswer
-
-LAST_TOPIC = "last_topic"
 
 
 class ActionAnswerQuestion(Action):

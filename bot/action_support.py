@@ -12,10 +12,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot import answers, knowledge
+from bot import answers, fact_selection, knowledge
 from bot.settings import load_clinic
 
 logger = logging.getLogger(__name__)
+
+# the topic answered last, for follow-ups and "tell me more" (domain/faq.yml)
+LAST_TOPIC = "last_topic"
 
 # an emergency paused a request form (domain/safety.yml)
 PAUSED_REQUEST = "paused_request"
@@ -74,6 +77,17 @@ def knowledge_or_apology(
         return None
 
 
+def prepare_answers() -> None:
+    """Loads the knowledge base and builds its answer index (about 1 s; 5 s
+    more the first time, when the facts' embeddings are not cached yet). A
+    knowledge file that cannot be read is logged here and apologised for at
+    the first question."""
+    try:
+        fact_selection.index_for(knowledge.load())
+    except knowledge.KnowledgeError:
+        logger.exception("knowledge base unavailable")
+
+
 # what the red-flag detector says about symptoms named in a question that
 # earns a safety net ("if this is happening now, call ..."): asked in general,
 # only named, or over
@@ -111,13 +125,13 @@ def answer_question(
         intent=(message.get("intent") or {}).get("name") or "",
         text=message.get("text") or "",
         terms=[e.get("value") for e in message.get("entities") or []],
-        last_topic=tracker.get_slot("last_topic"),
+        last_topic=tracker.get_slot(LAST_TOPIC),
     )
     resolved = answers.resolve(kb, question)
     if resolved is None:
         return None
     first, extra = _safety_lines(kb, message)
-    reply = answers.answer(kb, resolved, extra=extra, first=first)
+    reply = answers.reply_for(kb, question, resolved, extra=extra, first=first)
     dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
     return resolved.topic.name
 

@@ -6,11 +6,17 @@ call these, and utter what they return.
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Sequence
+from typing import Dict, Iterable, List, Sequence, Tuple
 
-from bot.knowledge import KnowledgeBase, Target, Topic
+from bot import fact_selection
+from bot.knowledge import Fact, KnowledgeBase, Target, Topic
 
 TELL_MORE_PAYLOAD = "/tell_more"
+# a message the NLU could not place is called "not covered" only from this
+# many words: "after wards?" is more likely a typo than a question
+MIN_WORDS_TO_REFUSE = 3
+# the clinic's staff answer what the sources don't
+ASK_THE_CLINIC_PAYLOAD = "/request_human"
 
 # "that"/"it" in a short follow-up refers to the last topic
 DEICTIC_WORDS = frozenset({"that", "it", "this", "those", "these", "them"})
@@ -42,6 +48,8 @@ class Resolved:
     topic: Topic
     focus: str | None = None
     notice: str | None = None
+    # set when the question was taken in the context of the last topic
+    in_context: bool = False
 
 
 def _is_follow_up(text: str) -> bool:
@@ -76,7 +84,7 @@ def resolve(kb: KnowledgeBase, question: Question) -> Resolved | None:
     focus = target.focus if target else None
     if focus is None:
         focus = next((term for term in question.terms if term in topic.focus), None)
-    return Resolved(topic=topic, focus=focus, notice=notice)
+    return Resolved(topic=topic, focus=focus, notice=notice, in_context=bool(target))
 
 
 def sources_line(kb: KnowledgeBase, files: Iterable[str]) -> str:
@@ -175,3 +183,113 @@ def suggestions(
         if len(names) == limit:
             break
     return names
+
+
+def _all_about_button(kb: KnowledgeBase, topic: Topic) -> Dict[str, str]:
+    return {"title": kb.ui["all_about_button"], "payload": "/" + topic.intent}
+
+
+def fact_text(kb: KnowledgeBase, fact: Fact) -> Tuple[str, Tuple[str, ...]]:
+    """A fact's text, with the other side where another source disagrees,
+    and the files both rest on."""
+    other = kb.facts.get(fact.conflicts_with) if fact.conflicts_with else None
+    if other is None:
+        return fact.text, fact.sources
+    return (
+        f"{fact.text} {kb.ui['sources_differ']} {other.text}",
+        tuple(dict.fromkeys(fact.sources + other.sources)),
+    )
+
+
+def answer_fact(
+    kb: KnowledgeBase,
+    fact: Fact,
+    notice: str | None = None,
+    extra: str | None = None,
+    first: str | None = None,
+) -> Reply:
+    """The reply that gives one fact: its text, its source, and the topic's
+    overview one button away."""
+    topic = kb.topics[fact.topic]
+    text, files = fact_text(kb, fact)
+    parts = [p for p in (first, text, notice, extra) if p]
+    parts.append(sources_line(kb, files))
+    buttons = [_all_about_button(kb, topic), *topic_buttons(kb, topic.follow_ups)]
+    return Reply(text="\n\n".join(parts), buttons=buttons)
+
+
+def not_covered(
+    kb: KnowledgeBase,
+    choice: "fact_selection.Choice",
+    extra: str | None = None,
+    first: str | None = None,
+) -> Reply:
+    """Says plainly that the sources don't cover the point asked, then what
+    they say on the nearest point, as that, and offers the clinic."""
+    if choice.unknown:
+        quoted = [f"“{word}”" for word in choice.unknown]
+        named = " or ".join(
+            [", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted
+        )
+        opening = kb.ui["not_covered"].format(words=named)
+    else:
+        opening = kb.ui["not_covered_exactly"]
+    parts = [p for p in (first, opening) if p]
+    files: Tuple[str, ...] = ()
+    if choice.nearest is not None:
+        text, files = fact_text(kb, choice.nearest)
+        parts.append(f"{kb.ui['nearest_point']} {text}")
+    parts += [p for p in (extra,) if p]
+    if files:
+        parts.append(sources_line(kb, files))
+    topic = choice.topic
+    buttons = [
+        _all_about_button(kb, topic),
+        {"title": kb.ui["ask_the_clinic_button"], "payload": ASK_THE_CLINIC_PAYLOAD},
+    ]
+    return Reply(text="\n\n".join(parts), buttons=buttons)
+
+
+def reply_for(
+    kb: KnowledgeBase,
+    question: Question,
+    resolved: Resolved,
+    extra: str | None = None,
+    first: str | None = None,
+) -> Reply:
+    """The reply to a knowledge question: the fact that answers the point
+    asked, the topic's overview for a broad question, or a plain "the sources
+    don't cover that". A button's payload ("/ask_risks") and a follow-up
+    taken in the context of the last topic get the topic's answer."""
+    if question.text.startswith("/") or resolved.in_context:
+        return answer(kb, resolved, extra=extra, first=first)
+    choice = fact_selection.index_for(kb).choose(
+        question.text, resolved.topic, question.terms
+    )
+    if choice.kind == fact_selection.FACT and choice.fact is not None:
+        return answer_fact(kb, choice.fact, resolved.notice, extra=extra, first=first)
+    if choice.kind in (fact_selection.NOT_COVERED, fact_selection.PARTIAL_ANSWER):
+        return not_covered(kb, choice, extra=extra, first=first)
+    return answer(kb, resolved, extra=extra, first=first)
+
+
+def reply_when_unsure(
+    kb: KnowledgeBase, text: str, topics: Sequence[str], terms: Sequence[str] = ()
+) -> Tuple[Reply, str | None] | None:
+    """For a message the NLU could not place: the fact that answers it, from
+    the likeliest ``topics`` (best first) and their neighbours, or a plain
+    "not covered" when every one of them lacks the words asked about; None
+    when neither is clear (then "did you mean" asks).
+
+    Returns:
+        The reply and the topic answered (None for "not covered").
+    """
+    index = fact_selection.index_for(kb)
+    choices = [index.choose(text, kb.topics[name], terms) for name in topics]
+    for choice in choices:
+        if choice.kind == fact_selection.FACT and choice.fact is not None:
+            return answer_fact(kb, choice.fact), choice.fact.topic
+    asked = len(fact_selection.words(text)) >= MIN_WORDS_TO_REFUSE
+    if asked and choices and all(c.kind == fact_selection.NOT_COVERED for c in choices):
+        return not_covered(kb, choices[0]), None
+    return None

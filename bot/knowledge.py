@@ -8,7 +8,7 @@ import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Tuple, Union
+from typing import Any, Dict, Mapping, Tuple, Union
 
 import yaml
 
@@ -48,6 +48,11 @@ REQUIRED_UI = (
     "something_else_button",
     "numbered_options_intro",
     "no_detail",
+    "not_covered",
+    "not_covered_exactly",
+    "nearest_point",
+    "ask_the_clinic_button",
+    "sources_differ",
     "no_topic_yet",
     "personal_advice",
     "safety_net",
@@ -91,6 +96,31 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """A source sentence, verbatim, and the file it is in."""
+
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One point of the sources, in plain words, with the sentence it rests on."""
+
+    id: str
+    topic: str
+    text: str
+    quotes: Tuple[Quote, ...]  # the first is the main one
+    questions: Tuple[str, ...]
+    conflicts_with: str | None = None
+
+    @property
+    def sources(self) -> Tuple[str, ...]:
+        """The files its quotes come from, main one first."""
+        return tuple(dict.fromkeys(q.source for q in self.quotes))
+
+
+@dataclass(frozen=True)
 class Topic:
     """One answerable topic."""
 
@@ -125,6 +155,7 @@ class KnowledgeBase:
     topics: Mapping[str, Topic]
     aliases: Mapping[str, Alias]
     ui: Mapping[str, str]
+    facts: Mapping[str, Fact] = field(default_factory=dict)
 
     def topic(self, name: str | None) -> Topic | None:
         """The topic called ``name``, or None."""
@@ -151,6 +182,10 @@ class KnowledgeBase:
             if topic:
                 return topic, None
         return None
+
+    def facts_of(self, topic: str) -> Tuple[Fact, ...]:
+        """The facts of one topic, in file order."""
+        return tuple(f for f in self.facts.values() if f.topic == topic)
 
     def answer_intents(self) -> Tuple[str, ...]:
         """Every intent the knowledge base answers."""
@@ -191,6 +226,49 @@ def _topic(name: str, raw: Mapping[str, Any]) -> Topic:
             for intent, value in (raw.get("in_context") or {}).items()
         },
     )
+
+
+def _fact(raw: Mapping[str, Any]) -> Fact:
+    fact_id = _require(raw, "id", "a fact")
+    where = f"fact '{fact_id}'"
+    main = Quote(
+        text=_require(raw, "quote", where), source=_require(raw, "source", where)
+    )
+    also = tuple(
+        Quote(text=_require(q, "quote", where), source=_require(q, "source", where))
+        for q in raw.get("also") or ()
+    )
+    return Fact(
+        id=fact_id,
+        topic=_require(raw, "topic", where),
+        text=" ".join(_require(raw, "text", where).split()),
+        quotes=(main, *also),
+        questions=tuple(_require(raw, "questions", where)),
+        conflicts_with=raw.get("conflicts_with"),
+    )
+
+
+def _facts(raw: Any) -> Dict[str, Fact]:
+    facts: Dict[str, Fact] = {}
+    for item in raw or ():
+        fact = _fact(item)
+        if fact.id in facts:
+            raise KnowledgeError(f"fact '{fact.id}' is defined twice")
+        facts[fact.id] = fact
+    return facts
+
+
+def _check_facts(kb: KnowledgeBase) -> None:
+    for fact in kb.facts.values():
+        if fact.topic not in kb.topics:
+            raise KnowledgeError(f"fact '{fact.id}' has unknown topic '{fact.topic}'")
+        unknown = set(fact.sources) - set(kb.sources)
+        if unknown:
+            raise KnowledgeError(f"fact '{fact.id}' cites unknown {unknown}")
+        if fact.conflicts_with and fact.conflicts_with not in kb.facts:
+            raise KnowledgeError(
+                f"fact '{fact.id}' conflicts with unknown '{fact.conflicts_with}'"
+            )
 
 
 def _check_references(kb: KnowledgeBase) -> None:
@@ -244,11 +322,13 @@ def parse(raw: Mapping[str, Any]) -> KnowledgeBase:
             intent: Alias(topic=a["topic"], notice=a.get("notice"))
             for intent, a in (raw.get("aliases") or {}).items()
         },
+        facts=_facts(raw.get("facts")),
         ui={
             k: " ".join(str(v).split()) for k, v in _require(raw, "ui", "file").items()
         },
     )
     _check_references(kb)
+    _check_facts(kb)
     return kb
 
 

@@ -12,10 +12,11 @@ quantised, in a small C library (about 20 ms for a short message).
 """
 
 import json
+import os
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Callable, Dict, List, Sequence
 
 import numpy as np
 from scipy.special import erf
@@ -233,3 +234,50 @@ def multilingual_encoder() -> MultilingualE5:
 def embed(texts: Sequence[str]) -> np.ndarray:
     """Both embeddings of each text, side by side: shape ``(len(texts), 768)``."""
     return np.hstack([encoder().encode(texts), multilingual_encoder().encode(texts)])
+
+
+class CachedEmbeddings:
+    """Embeddings each text encoded once, kept in ``path`` between runs if
+    one is given (delete it when an encoder changes)."""
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        encode: Callable[[Sequence[str]], np.ndarray] | None = None,
+    ) -> None:
+        """Starts with what ``path`` holds, or empty.
+
+        Args:
+            path: The cache file (``.npz``), or None to keep nothing.
+            encode: The encoder; both of ``embed`` by default.
+        """
+        self._path = path
+        self._encode = encode or embed
+        self._vectors: Dict[str, np.ndarray] = {}
+        if path is not None and path.exists():
+            saved = np.load(path, allow_pickle=False)
+            self._vectors = dict(
+                zip(saved["texts"].tolist(), saved["vectors"], strict=True)
+            )
+
+    def __call__(self, texts: List[str]) -> np.ndarray:
+        """The embeddings of ``texts`` (new ones encoded now)."""
+        new = sorted({t for t in texts if t not in self._vectors})
+        if new:
+            self._vectors.update(zip(new, self._encode(new), strict=True))
+            if self._path is not None:
+                self._save(self._path)
+        return np.vstack([self._vectors[t] for t in texts])
+
+    def _save(self, path: Path) -> None:
+        """Writes the cache whole, then moves it in place: a process that
+        reads it at the same moment never sees half a file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        with partial.open("wb") as file:
+            np.savez(
+                file,
+                texts=np.array(list(self._vectors)),
+                vectors=np.vstack(list(self._vectors.values())),
+            )
+        os.replace(partial, path)

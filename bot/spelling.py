@@ -10,7 +10,7 @@ import functools
 import gzip
 import json
 from pathlib import Path
-from typing import FrozenSet, List, Sequence
+from typing import Dict, FrozenSet, List, Sequence
 
 import spacy_lookups_data
 
@@ -23,15 +23,21 @@ CUTOFF = 0.84
 
 
 @functools.lru_cache(maxsize=4)
-def known_words(language: str) -> FrozenSet[str]:
-    """Known word forms of ``language``: every form and lemma in its spaCy table."""
+def lemma_lookup(language: str) -> Dict[str, str]:
+    """spaCy's lemma table of ``language``: word form -> lemma."""
     table = (
         Path(spacy_lookups_data.__file__).parent
         / "data"
         / f"{language}_lemma_lookup.json.gz"
     )
     with gzip.open(table, "rt", encoding="utf-8") as handle:
-        lookup = json.load(handle)
+        return json.load(handle)
+
+
+@functools.lru_cache(maxsize=4)
+def known_words(language: str) -> FrozenSet[str]:
+    """Known word forms of ``language``: every form and lemma in its spaCy table."""
+    lookup = lemma_lookup(language)
     return frozenset(w.lower() for w in lookup) | frozenset(
         v.lower() for v in lookup.values()
     )

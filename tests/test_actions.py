@@ -36,14 +36,23 @@ async def test_answer_question_answers_from_the_knowledge_base(kb):
     assert {"title": "Tell me more", "payload": "/tell_more"} in messages[0]["buttons"]
 
 
-async def test_answer_question_leads_with_the_named_complication():
+async def test_answer_question_answers_the_point_asked_with_its_fact(kb):
     tracker = make_tracker(
         "ask_risks",
         "what is the risk of infection",
         entities=[{"entity": "complication", "value": "infection"}],
     )
     _, messages = await run(ActionAnswerQuestion(), tracker)
-    assert messages[0]["text"].startswith("The risk of infection")
+    assert messages[0]["text"].startswith(kb.facts["risks.infection"].text)
+    assert messages[0]["buttons"][0]["payload"] == "/ask_risks"  # the overview
+
+
+async def test_a_point_the_sources_do_not_cover_is_said_plainly(kb):
+    tracker = make_tracker("ask_cement", "does the cement get hot when it sets?")
+    _, messages = await run(ActionAnswerQuestion(), tracker)
+    opening = kb.ui["not_covered"].split("{")[0]
+    assert messages[0]["text"].startswith(opening + "“hot”")
+    assert kb.topics["cement"].answer not in messages[0]["text"]
 
 
 async def test_follow_up_uses_the_last_topic():

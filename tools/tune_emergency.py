@@ -30,7 +30,7 @@ from bot.language import DomainAnalyser
 from bot.paths import PROJECT_ROOT
 from bot.red_flag_sets import DEVELOPMENT_SET, Case, load_cases
 from bot.red_flags import Kind, Verdict, assess
-from bot.sentence_embeddings import embed
+from bot.sentence_embeddings import CachedEmbeddings
 
 FOLDS = 5
 SEED = 42
@@ -55,36 +55,6 @@ def nlu_examples(intent: str) -> List[Tuple[str, bool]]:
     from nlu_components.emergency_classifier import labelled_examples
 
     return labelled_examples(load_data(str(PROJECT_ROOT / "data" / "nlu")), intent)
-
-
-class CachedEmbeddings:
-    """The sentence embeddings, each text encoded once for all folds, and kept
-    in ``path`` between runs if one is given (delete it when an encoder
-    changes)."""
-
-    def __init__(self, path: Path | None = None) -> None:
-        """Starts with what ``path`` holds, or empty."""
-        self._path = path
-        self._vectors: Dict[str, np.ndarray] = {}
-        if path is not None and path.exists():
-            saved = np.load(path, allow_pickle=False)
-            self._vectors = dict(
-                zip(saved["texts"].tolist(), saved["vectors"], strict=True)
-            )
-
-    def __call__(self, texts: List[str]) -> np.ndarray:
-        """The embeddings of ``texts`` (new ones encoded now)."""
-        new = sorted({t for t in texts if t not in self._vectors})
-        if new:
-            self._vectors.update(zip(new, embed(new), strict=True))
-            if self._path is not None:
-                with self._path.open("wb") as file:
-                    np.savez(
-                        file,
-                        texts=np.array(list(self._vectors)),
-                        vectors=np.vstack(list(self._vectors.values())),
-                    )
-        return np.vstack([self._vectors[t] for t in texts])
 
 
 def out_of_fold(
