@@ -96,10 +96,20 @@ def test_a_question_gets_a_sourced_answer_with_follow_ups(chat, kb):
     assert {"title": "Tell me more", "payload": "/tell_more"} in answer["buttons"]
 
 
-def test_a_named_complication_leads_the_answer(chat):
+def test_the_point_asked_is_answered_with_its_fact(chat, kb):
     assert chat.texts("what is the risk of infection?")[-1].startswith(
-        "The risk of infection"
+        kb.facts["risks.infection"].text
     )
+    assert chat.texts("how long does it take for the cement to harden?")[-1].startswith(
+        kb.facts["cement.hardening_time"].text
+    )
+
+
+def test_a_point_the_sources_never_mention_is_said_plainly(chat, kb):
+    reply = chat.texts("does the cement get hot when it sets?")[-1]
+    assert reply.startswith(kb.ui["not_covered"].split("{")[0])
+    assert "“hot”" in reply
+    assert kb.topics["cement"].answer not in reply
 
 
 def test_tell_me_more_and_context_follow_up(chat, kb):
