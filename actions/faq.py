@@ -68,9 +68,11 @@ class ActionAnswerQuestion(Action):
 class ActionTellMore(Action):
     """Gives the longer explanation of the topic answered last."""
 
+    NAME = "action_tell_more"
+
     def name(self) -> str:
         """Action name."""
-        return "action_tell_more"
+        return self.NAME
 
     async def run(
         self,
@@ -82,6 +84,17 @@ class ActionTellMore(Action):
         kb = knowledge_or_apology(dispatcher)
         if kb is None:
             return []
-        reply = answers.detail(kb, tracker.get_slot(LAST_TOPIC))
+        reply = answers.detail(
+            kb, tracker.get_slot(LAST_TOPIC), already_told=_detail_was_last(tracker)
+        )
         dispatcher.utter_message(text=reply.text, buttons=reply.buttons)
         return []
+
+
+def _detail_was_last(tracker: Tracker) -> bool:
+    """Whether the bot's last action before this message was "tell me more"
+    (the topic's detail has just been given: asked again, there is no more)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name") == ActionTellMore.NAME
+    return False

@@ -140,16 +140,22 @@ def answer(
     return Reply(text="\n\n".join(parts), buttons=buttons)
 
 
-def detail(kb: KnowledgeBase, topic_name: str | None) -> Reply:
+def detail(
+    kb: KnowledgeBase, topic_name: str | None, already_told: bool = False
+) -> Reply:
     """The "tell me more" reply for the last topic.
 
     Args:
         kb: The knowledge base.
         topic_name: The topic answered last, if any.
+        already_told: Whether its detail was the last thing said ("tell me
+            more" twice).
 
     Returns:
-        The topic's detail with its sources and follow-ups, or a prompt to
-        pick a topic when there is no last topic.
+        The topic's detail with its sources and follow-ups; when there is no
+        more to say, that this is everything the sources say, with the
+        neighbouring topics; a prompt to pick a topic when there is no last
+        topic.
     """
     topic = kb.topic(topic_name)
     if topic is None:
@@ -157,8 +163,9 @@ def detail(kb: KnowledgeBase, topic_name: str | None) -> Reply:
             text=kb.ui["no_topic_yet"],
             buttons=topic_buttons(kb, ("procedure", "risks", "recovery")),
         )
-    text = topic.detail or kb.ui["no_detail"]
-    parts = [text, sources_line(kb, topic.sources)] if topic.detail else [text]
+    more = topic.detail if not already_told else None
+    text = more or kb.ui["no_detail"]
+    parts = [text, sources_line(kb, topic.sources)] if more else [text]
     return Reply(text="\n\n".join(parts), buttons=topic_buttons(kb, topic.follow_ups))
 
 

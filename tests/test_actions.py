@@ -107,6 +107,21 @@ async def test_tell_more_gives_the_detail_of_the_last_topic(kb):
     assert messages[0]["text"].startswith(kb.topics["cement"].detail)
 
 
+async def test_tell_more_twice_says_that_is_everything_and_offers_neighbours(kb):
+    earlier = [
+        {"event": "action", "name": "action_tell_more"},
+        {"event": "bot", "text": kb.topics["cement"].detail},
+        {"event": "action", "name": "action_listen"},
+    ]
+    tracker = make_tracker(
+        "tell_more", "tell me more", slots={"last_topic": "cement"}, earlier=earlier
+    )
+    _, messages = await run(ActionTellMore(), tracker)
+    assert messages[0]["text"] == kb.ui["no_detail"]
+    offered = [b["payload"] for b in messages[0]["buttons"]]
+    assert offered == ["/ask_" + name for name in kb.topics["cement"].follow_ups]
+
+
 async def test_tell_more_without_a_topic_asks_which(kb):
     _, messages = await run(ActionTellMore(), make_tracker("tell_more", "more"))
     assert messages[0]["text"] == kb.ui["no_topic_yet"]

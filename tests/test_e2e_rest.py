@@ -118,6 +118,12 @@ def test_tell_me_more_and_context_follow_up(chat, kb):
     assert "6-8 hours" in chat.texts("how long does that take?")[-1]
 
 
+def test_tell_me_more_twice_says_there_is_no_more(chat, kb):
+    chat.say("what is the cement made of?")
+    assert chat.texts("tell me more")[-1].startswith(kb.topics["cement"].detail)
+    assert chat.texts("tell me more")[-1] == kb.ui["no_detail"]
+
+
 def test_a_button_payload_is_answered(chat, kb):
     assert chat.texts("/ask_cement")[-1].startswith(kb.topics["cement"].answer)
 
