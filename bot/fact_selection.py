@@ -218,7 +218,7 @@ class FactIndex:
         for fact in kb.facts.values():
             for text in (fact.text, *fact.questions, *(q.text for q in fact.quotes)):
                 spelled.update(words(text))
-        self._speller = SpellingCorrector(sorted(spelled))
+        self._speller = SpellingCorrector(sorted(spelled), languages=("en",))
 
     def focus(self, text: str, topic: Topic) -> List[Tuple[str, str]]:
         """(word as typed, stem) of each word that carries the question's point."""

@@ -51,20 +51,28 @@ def english_words() -> FrozenSet[str]:
 class SpellingCorrector:
     """Maps misspelt words to the closest domain word."""
 
-    def __init__(self, vocabulary: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        vocabulary: Sequence[str] | None = None,
+        languages: Sequence[str] = ("en", SPANISH),
+    ) -> None:
         """Creates a corrector.
 
         Args:
             vocabulary: Words to correct towards; defaults to the domain terms.
+            languages: Whose words are never corrected (English and Spanish
+                unless only English text is read: each table is ~100 MB).
         """
         self._vocabulary = list(vocabulary or domain_terms.vocabulary())
-        self._known = (
-            english_words() | known_words(SPANISH) | frozenset(self._vocabulary)
-        )
+        # the tables are shared, never copied into one set
+        self._known = [known_words(language) for language in languages]
+        self._known.append(frozenset(self._vocabulary))
 
     def correct_word(self, word: str) -> str:
         """Returns the corrected form of one lowercase word (or the word itself)."""
-        if len(word) < MIN_LENGTH or not word.isalpha() or word in self._known:
+        if len(word) < MIN_LENGTH or not word.isalpha():
+            return word
+        if any(word in known for known in self._known):
             return word
         matches = difflib.get_close_matches(word, self._vocabulary, n=1, cutoff=CUTOFF)
         return matches[0] if matches else word
