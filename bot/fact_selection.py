@@ -12,9 +12,11 @@ The NLU names the topic; this module picks the answer within it:
   lists the words that are not covered, so it works for words no one thought
   of; the price is that an answerable question in words the knowledge base
   never uses is taken as not covered (measured in ``make eval``).
-- Otherwise the facts are ranked by BM25 over their words (the topic's and
-  its neighbours' first); a fact that matches the whole focus answers, and a
-  question with no focus beyond the topic gets the topic's overview.
+- Otherwise the facts of the topic and its neighbours are ranked by BM25 over
+  their words; a fact that has the whole focus (or two thirds of it) answers,
+  and a question with no focus beyond the topic gets the topic's overview.
+- A question in other words than the facts' still gets a fact when it means
+  the same as one of the fact's questions (MiniLM sentence embeddings).
 
 Pure functions over the knowledge base (no Rasa); built once per knowledge
 base and cached.
@@ -68,10 +70,10 @@ FUNCTION_WORDS = frozenset(
     mention mentioned talk talked explain explained hear heard read say says
     supposed idea sorry honestly basically basic plain simple simply english
     word words term terms summary brief nutshell mean means meaning today
-    ca wo sha cant wont dont doesnt didnt isnt arent wasnt havent hasnt
-    shouldnt couldnt wouldnt since rather anywhere somewhere anyone anybody
-    particular roughly approximately approx around wants wanted start starts
-    out up off over away real really online
+    ca wo sha wont doesnt didnt isnt arent wasnt havent hasnt shouldnt
+    couldnt wouldnt since rather anywhere somewhere particular roughly
+    approximately approx around wants wanted start starts out up off over
+    away real really online
     """.split()
 )
 # a focus word is compared by its stem: lemma, British spelling and common
