@@ -12,14 +12,18 @@ quantised, in a small C library (about 20 ms for a short message).
 """
 
 import json
+import logging
 import os
 import unicodedata
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Dict, List, Sequence
 
 import numpy as np
 from scipy.special import erf
+
+logger = logging.getLogger(__name__)
 
 MAX_TOKENS = 256  # sentence_bert_config.json: max_seq_length
 _CLS, _SEP, _UNK = "[CLS]", "[SEP]", "[UNK]"
@@ -255,10 +259,15 @@ class CachedEmbeddings:
         self._encode = encode or embed
         self._vectors: Dict[str, np.ndarray] = {}
         if path is not None and path.exists():
-            saved = np.load(path, allow_pickle=False)
-            self._vectors = dict(
-                zip(saved["texts"].tolist(), saved["vectors"], strict=True)
-            )
+            try:
+                saved = np.load(path, allow_pickle=False)
+                self._vectors = dict(
+                    zip(saved["texts"].tolist(), saved["vectors"], strict=True)
+                )
+            except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+                # a damaged cache is rebuilt, never a reason not to start
+                logger.warning("embedding cache %s unreadable (%s)", path, error)
+                self._vectors = {}
 
     def __call__(self, texts: List[str]) -> np.ndarray:
         """The embeddings of ``texts`` (new ones encoded now)."""

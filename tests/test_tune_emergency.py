@@ -92,3 +92,15 @@ def test_embeddings_are_kept_between_runs(tmp_path):
         "chest pain",
         "numb legs",
     ]
+
+
+def test_a_damaged_embedding_cache_is_rebuilt_not_fatal(tmp_path):
+    path = tmp_path / "fact_vectors.npz"
+    path.write_bytes(b"PK\x03\x04 half a file")
+
+    def encode(texts):
+        return np.ones((len(texts), 3))
+
+    vectors = CachedEmbeddings(path, encode)(["a fact", "another"])
+    assert vectors.shape == (2, 3)
+    assert sorted(np.load(path)["texts"].tolist()) == ["a fact", "another"]
