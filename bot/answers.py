@@ -246,7 +246,8 @@ def not_covered(
     if choice.nearest is not None:
         text, files = fact_text(kb, choice.nearest)
         parts.append(f"{kb.ui['nearest_point']} {text}")
-    parts += [p for p in (extra,) if p]
+    if extra:
+        parts.append(extra)
     if files:
         parts.append(sources_line(kb, files))
     topic = choice.topic

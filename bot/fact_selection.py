@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, FrozenSet, Iterable, List, Sequence, Tuple
+from typing import Callable, Dict, FrozenSet, Iterable, List, Sequence, Set, Tuple
 
 import numpy as np
 
@@ -184,6 +184,7 @@ class FactIndex:
         """
         self.kb = kb
         self._encode = encode
+        self._last_embedded: Tuple[str | None, np.ndarray | None] = (None, None)
         self._facts = list(kb.facts.values())
         if encode is not None:
             texts, owners = [], []
@@ -222,12 +223,13 @@ class FactIndex:
                 spelled.update(words(text))
         self._speller = SpellingCorrector(sorted(spelled), languages=("en",))
 
-    def focus(self, text: str, topic: Topic) -> List[Tuple[str, str]]:
-        """(word as typed, stem) of each word that carries the question's point."""
+    def focus(self, sentence: str, topic: Topic) -> List[Tuple[str, str]]:
+        """(word as typed, stem) of each word that carries the point of the
+        question ``sentence``."""
         naming = set(_stems(f"{topic.name.replace('_', ' ')} {topic.title}"))
         found = []
         english = english_words()
-        for word in words(question_sentence(text)):
+        for word in words(sentence):
             if word in FUNCTION_WORDS or word.isdigit() or len(word) < 2:
                 continue
             corrected = self._speller.correct_word(word)
@@ -276,27 +278,31 @@ class FactIndex:
     def ranked(
         self, focus: Sequence[Tuple[str, ...]], topic: Topic
     ) -> List[Tuple[float, int, Fact]]:
-        """Facts that share a focus word: the most focus words first, then the
-        topic's own, then its neighbours', then by score."""
-        near = set(topic.follow_ups)
-        scored = []
+        """The facts of the topic and its neighbours that share a focus word:
+        the most focus words first, then the topic's own, then by score."""
+        near, scored = _near(topic), []
         for fact in self.kb.facts.values():
+            if fact.topic not in near:
+                continue
             score, matched = self._score(fact, focus)
             if matched:
                 scored.append((score, matched, fact))
+        return sorted(scored, key=lambda s: (-s[1], s[2].topic != topic.name, -s[0]))
 
-        def closeness(fact: Fact) -> int:
-            return 0 if fact.topic == topic.name else 1 if fact.topic in near else 2
-
-        return sorted(scored, key=lambda s: (-s[1], closeness(s[2]), -s[0]))
+    def _embedding(self, text: str) -> np.ndarray:
+        """The question's embedding, computed once when several topics are
+        tried for the same message (only the last question is kept)."""
+        if self._last_embedded[0] != text:
+            self._last_embedded = (text, self._encode([text])[0])
+        return self._last_embedded[1]
 
     def closest(self, text: str, topic: Topic) -> Tuple[float, Fact | None]:
         """The fact of the topic or its neighbours closest in meaning to
         ``text``, and how close (cosine); (0, None) without embeddings."""
         if self._encode is None:
             return 0.0, None
-        near = {topic.name, *topic.follow_ups}
-        similarity = self._vectors @ self._encode([text])[0]
+        near = _near(topic)
+        similarity = self._vectors @ self._embedding(text)
         best = np.full(len(self._facts), -1.0)
         np.maximum.at(best, self._owners, similarity)
         for number, fact in enumerate(self._facts):
@@ -307,15 +313,15 @@ class FactIndex:
 
     def choose(self, text: str, topic: Topic, terms: Iterable[str] = ()) -> Choice:
         """The answer to ``text``, asked about ``topic``."""
-        focus = self.focus(text, topic)
+        sentence = question_sentence(text)
+        focus = self.focus(sentence, topic)
         families = [(word, self.known_as(stemmed)) for word, stemmed in focus]
         unknown = tuple(dict.fromkeys(w for w, family in families if not family))
         groups = list(dict.fromkeys(family for _, family in families if family))
-        for term in [*_terms(question_sentence(text)), *(f"={t}" for t in terms)]:
+        for term in [*_terms(sentence), *(f"={t}" for t in terms)]:
             if (term,) not in groups:
                 groups.append((term,))
-        near = {topic.name, *topic.follow_ups}
-        ranked = [r for r in self.ranked(groups, topic) if r[2].topic in near]
+        ranked = self.ranked(groups, topic)
         own = [r for r in ranked if r[2].topic == topic.name]
         nearest = (own or ranked or [(0, 0, None)])[0][2]
         if not unknown and not groups:
@@ -323,7 +329,7 @@ class FactIndex:
         _, matched, best = ranked[0] if ranked else (0, 0, None)
         if not unknown and best is not None and matched == len(groups):
             return Choice(FACT, self.kb.topics[best.topic], fact=best)
-        similarity, closest = self.closest(question_sentence(text), topic)
+        similarity, closest = self.closest(sentence, topic)
         if closest is not None and similarity >= (
             SAME_MEANING if unknown else CLOSE_MEANING
         ):
@@ -333,6 +339,11 @@ class FactIndex:
         if ranked and ranked[0][1] / len(groups) >= MOST_OF_THE_POINT:
             return Choice(FACT, self.kb.topics[best.topic], fact=best)
         return Choice(PARTIAL_ANSWER, topic, nearest=nearest)
+
+
+def _near(topic: Topic) -> Set[str]:
+    """The topic and its neighbours (its follow-ups): where answers are sought."""
+    return {topic.name, *topic.follow_ups}
 
 
 def _shared_beginning(one: str, other: str) -> int:

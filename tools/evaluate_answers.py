@@ -24,10 +24,8 @@ neighbouring paragraph presented as the answer is a failure. Writes
 
 import argparse
 import asyncio
-import json
 import re
 import sys
-import tempfile
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -38,12 +36,16 @@ import aiohttp
 import yaml
 
 from bot import knowledge
-from bot.launcher import ServerConfig, running
 from bot.paths import PROJECT_ROOT
 from tools.evaluate_red_flags import emergency_headline
+from tools.rest_evaluation import (
+    add_server_arguments,
+    against_servers,
+    exit_code,
+    write_result,
+)
 
 DEFAULT_SET = "tests/answers/patient_questions.yml"
-DEFAULT_MODEL = "models/vertebroplasty.tar.gz"
 PARALLEL = 4
 # two source passages are the same statement when they share this many words in a row
 SHARED_RUN = 8
@@ -253,30 +255,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Runs the evaluation; returns 1 if a bar is not met."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--set", default=DEFAULT_SET, dest="questions")
-    parser.add_argument("--model", default=DEFAULT_MODEL)
-    parser.add_argument("--url", help="a running Rasa server (default: start one)")
-    parser.add_argument("--out", default="results")
+    add_server_arguments(parser)
     parser.add_argument("--min-covered", type=float, default=0.0)
     parser.add_argument("--min-not-covered", type=float, default=0.0)
     args = parser.parse_args(argv)
 
     kb = knowledge.load()
     questions = load_questions(args.questions)
-    if args.url:
-        replies = asyncio.run(ask_all(args.url, questions))
-    else:
-        with tempfile.TemporaryDirectory(prefix="answers-eval-") as scratch:
-            config = ServerConfig.isolated(Path(scratch), model=Path(args.model))
-            with running(config):
-                replies = asyncio.run(ask_all(config.rasa_url, questions))
+    replies = against_servers(
+        args, lambda url: ask_all(url, questions), "answers-eval-"
+    )
     result = score(kb, questions, replies, emergency_headline())
     print(format_result(args.questions, result))
-    out = Path(args.out) / "answers_eval.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps({"set": args.questions, **result}, indent=2), encoding="utf-8"
-    )
-    print(f"written to {out}")
+    write_result(args, "answers_eval.json", {"set": args.questions, **result})
     counts = result["counts"]
     problems = []
     for label, bar in (
@@ -287,9 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         share = tally.get("right", 0) / max(1, tally.get("total", 0))
         if share < bar:
             problems.append(f"{label}: {share:.1%} below {bar:.1%}")
-    for problem in problems:
-        print(f"FAIL: {problem}", file=sys.stderr)
-    return 1 if problems else 0
+    return exit_code(problems)
 
 
 if __name__ == "__main__":

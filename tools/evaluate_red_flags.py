@@ -13,9 +13,7 @@ answered with it), by language and category, and every miss; writes
 
 import argparse
 import asyncio
-import json
 import sys
-import tempfile
 import uuid
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -25,11 +23,15 @@ from typing import Dict, List, Sequence
 import aiohttp
 import yaml
 
-from bot.launcher import ServerConfig, running
 from bot.paths import PROJECT_ROOT
 from bot.red_flag_sets import MEASURED_SET, Case, load_cases
+from tools.rest_evaluation import (
+    add_server_arguments,
+    against_servers,
+    exit_code,
+    write_result,
+)
 
-DEFAULT_MODEL = "models/vertebroplasty.tar.gz"
 # how many conversations run at once (the servers have 2 cores)
 PARALLEL = 4
 
@@ -162,34 +164,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Runs the evaluation; returns 1 if a bar is not met."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--set", default=MEASURED_SET, dest="cases")
-    parser.add_argument("--model", default=DEFAULT_MODEL)
-    parser.add_argument("--url", help="a running Rasa server (default: start one)")
-    parser.add_argument("--out", default="results")
+    add_server_arguments(parser)
     parser.add_argument("--min-recall", type=float, default=1.0)
     parser.add_argument("--max-false-alarms", type=float, default=0.02)
     args = parser.parse_args(argv)
 
     cases = load_cases(args.cases)
     headline = emergency_headline()
-    if args.url:
-        flagged = asyncio.run(flag_all(args.url, cases, headline))
-    else:
-        with tempfile.TemporaryDirectory(prefix="red-flag-eval-") as scratch:
-            config = ServerConfig.isolated(Path(scratch), model=Path(args.model))
-            with running(config):
-                flagged = asyncio.run(flag_all(config.rasa_url, cases, headline))
+    flagged = against_servers(
+        args, lambda url: flag_all(url, cases, headline), "red-flag-eval-"
+    )
     result = score(cases, flagged)
     print(format_result(args.cases, result))
-    out = Path(args.out) / "red_flags_eval.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps({"set": args.cases, **result.as_dict()}, indent=2), encoding="utf-8"
-    )
-    print(f"written to {out}")
-    problems = failures(result, args.min_recall, args.max_false_alarms)
-    for problem in problems:
-        print(f"FAIL: {problem}", file=sys.stderr)
-    return 1 if problems else 0
+    write_result(args, "red_flags_eval.json", {"set": args.cases, **result.as_dict()})
+    return exit_code(failures(result, args.min_recall, args.max_false_alarms))
 
 
 if __name__ == "__main__":
